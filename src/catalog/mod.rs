@@ -1,0 +1,1 @@
+//! Catalogs of real data: base images and Debian packages.

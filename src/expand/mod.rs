@@ -1,0 +1,1 @@
+//! Variable expansion exactly like BuildKit's shell lexer ('frontend/dockerfile/shell').

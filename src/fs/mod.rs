@@ -1,0 +1,1 @@
+//! A layered virtual filesystem: trees, layer diffs, whiteouts.

@@ -1,0 +1,1 @@
+//! Real image artifacts: layer tarballs, digests, OCI config, manifest, index, exports.

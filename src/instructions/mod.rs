@@ -1,0 +1,1 @@
+//! Typed, validated instructions built from the syntax tree, as BuildKit's 'instructions' package.

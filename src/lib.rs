@@ -1,0 +1,13 @@
+//! layerlab's engine: everything `docker build` would do to a Dockerfile and its context,
+//! computed without a daemon. No web dependency: it builds and tests natively and for wasm32.
+//! See `docs/ARCHITECTURE.md` for the path of the data through these modules.
+
+pub mod catalog;
+pub mod context;
+pub mod diagnostic;
+pub mod expand;
+pub mod fs;
+pub mod image;
+pub mod instructions;
+pub mod span;
+pub mod syntax;
