@@ -1,1 +1,49 @@
-fn main() {}
+//! `layerlab`: the engine on the command line, for lab authors' CI and for tests.
+//!
+//! Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O error.
+
+mod args;
+mod input;
+mod lint;
+mod parse;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+layerlab — what `docker build` would do, without a daemon
+
+USAGE:
+    layerlab parse [--dump] FILE          parse a Dockerfile; --dump prints BuildKit's AST dump
+    layerlab lint FILE [--format text|json]
+                                          diagnostics with line, column, severity and code
+    layerlab help                         this text
+
+FILE may be `-` for standard input.
+Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O error.";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match argv.first().map(String::as_str) {
+        Some("parse") => parse::run(&argv[1..]),
+        Some("lint") => lint::run(&argv[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+        Some("--version" | "-V") => {
+            println!("layerlab {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(args::UsageError(format!("unknown command `{other}`")).into()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("layerlab: {e}");
+            if matches!(e, args::CliError::Usage(_)) {
+                eprintln!("Run `layerlab help` for usage.");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

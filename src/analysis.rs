@@ -1,0 +1,137 @@
+//! The one entry point the UI and the CLI call: Dockerfile text in, everything the playground
+//! shows out. It runs the engine's stages in order and gathers their results in plain data
+//! (serialisable, cheap to compare) so the UI only renders.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+use crate::syntax::{self, Instruction, Keyword};
+
+/// What an instruction does to the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// FROM: starts a build stage on a base image (its layers are the base's).
+    NewStage,
+    /// Changes the filesystem: commits a layer (RUN, COPY, ADD, WORKDIR other than `/`).
+    Layer,
+    /// Only changes the image config and history.
+    Metadata,
+    /// Not understood (unknown instruction): no effect.
+    Invalid,
+}
+
+/// One instruction as the instruction list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InstructionRow {
+    pub start_line: usize,
+    pub end_line: usize,
+    /// The keyword in upper case.
+    pub keyword: String,
+    /// The arguments as written, on one line, shortened for display.
+    pub summary: String,
+    pub effect: Effect,
+    pub span: Span,
+}
+
+/// A diagnostic with its position resolved to 1-based lines and columns.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LocatedDiagnostic {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Analysis {
+    pub instructions: Vec<InstructionRow>,
+    pub diagnostics: Vec<LocatedDiagnostic>,
+}
+
+impl Analysis {
+    pub fn layer_count(&self) -> usize {
+        self.instructions.iter().filter(|r| r.effect == Effect::Layer).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+const SUMMARY_MAX_CHARS: usize = 120;
+
+/// Analyses a Dockerfile.
+pub fn analyze(text: &str) -> Analysis {
+    let parsed = syntax::parse(text);
+    let instructions = parsed.dockerfile.instructions.iter().map(|i| row(text, i)).collect();
+    let mut diagnostics: Vec<LocatedDiagnostic> =
+        parsed.diagnostics.iter().map(|d| locate(text, &parsed.line_index, d)).collect();
+    diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+    Analysis { instructions, diagnostics }
+}
+
+fn locate(text: &str, index: &crate::span::LineIndex, d: &Diagnostic) -> LocatedDiagnostic {
+    let (start, end) = d.located(text, index);
+    LocatedDiagnostic {
+        severity: d.severity,
+        code: d.code.clone(),
+        message: d.message.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        span: d.span,
+    }
+}
+
+fn row(text: &str, instruction: &Instruction) -> InstructionRow {
+    let args_text = text.get(instruction.keyword_span.end..instruction.span.end).unwrap_or("");
+    InstructionRow {
+        start_line: instruction.start_line,
+        end_line: instruction.end_line,
+        keyword: instruction.keyword.to_ascii_uppercase(),
+        summary: summarize(args_text),
+        effect: effect(instruction),
+        span: instruction.span,
+    }
+}
+
+fn effect(instruction: &Instruction) -> Effect {
+    match instruction.kind {
+        Keyword::From => Effect::NewStage,
+        Keyword::Run | Keyword::Copy | Keyword::Add => Effect::Layer,
+        // BuildKit creates the working directory (mkdir -p) and commits it, except for `/`.
+        Keyword::Workdir => {
+            let dir = instruction.args.first().map(|w| w.value.trim_end_matches('/'));
+            if dir.is_some_and(|d| !d.is_empty()) {
+                Effect::Layer
+            } else {
+                Effect::Metadata
+            }
+        }
+        Keyword::Unknown => Effect::Invalid,
+        _ => Effect::Metadata,
+    }
+}
+
+/// Folds continuation lines and runs of white space into one line, and shortens it.
+fn summarize(args: &str) -> String {
+    let first_lines = args.split('\n').take(8).collect::<Vec<_>>().join(" ");
+    let folded: String = first_lines
+        .split_whitespace()
+        .filter(|w| *w != "\\")
+        .collect::<Vec<_>>()
+        .join(" ");
+    if folded.chars().count() > SUMMARY_MAX_CHARS {
+        let cut: String = folded.chars().take(SUMMARY_MAX_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        folded
+    }
+}
