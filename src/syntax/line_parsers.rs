@@ -1,0 +1,388 @@
+//! BuildKit's per-instruction line parsers (`parser/line_parsers.go`): each turns the argument
+//! text of one instruction into the values of its `Next` chain. Offsets are into the logical
+//! line; every function takes the text and the `from..to` range of the argument text.
+
+use super::json_array::{parse_json_array, JsonError};
+use super::split::{is_go_space, is_go_space_byte, is_re_whitespace};
+
+/// A value of the `Next` chain with its logical `start..end` (empty range: synthetic).
+pub(crate) type Tok = (String, usize, usize);
+
+/// What a line parser produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Parsed {
+    pub toks: Vec<Tok>,
+    pub json: bool,
+}
+
+/// A line parser's error, with BuildKit's message.
+pub(crate) type LineResult = Result<Parsed, String>;
+
+pub(crate) const NOT_STRING_ARRAY: &str =
+    "when using JSON array syntax, arrays must be comprised of strings only";
+
+/// `parseWords`: words separated by whitespace, quotes and escapes kept in the word.
+/// Returns `(word, start, end)`.
+pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> Vec<Tok> {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let rest = &text[..to];
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut word = String::new();
+    let mut word_start = from;
+    let mut word_end = from;
+    let mut pos = from;
+    loop {
+        let (ch, width) = match rest[pos..].chars().next() {
+            Some(c) => (c, c.len_utf8()),
+            None => ('\0', 0),
+        };
+        let at_end = pos >= to;
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if is_go_space(ch) {
+                pos += width;
+                continue;
+            }
+            phase = Phase::Word;
+            word_start = pos;
+        }
+        if at_end {
+            if blank_ok || !word.is_empty() {
+                words.push((std::mem::take(&mut word), word_start, word_end));
+            }
+            break;
+        }
+        if phase == Phase::Word {
+            if is_go_space(ch) {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    words.push((std::mem::take(&mut word), word_start, word_end));
+                }
+                word.clear();
+                blank_ok = false;
+                pos += width;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if ch == escape {
+                if pos + width == to {
+                    pos += width;
+                    continue;
+                }
+                word.push(ch);
+                pos += width;
+                let next = rest[pos..].chars().next().unwrap_or('\0');
+                word.push(next);
+                pos += next.len_utf8();
+                word_end = pos;
+                continue;
+            }
+            word.push(ch);
+            pos += width;
+            word_end = pos;
+            continue;
+        }
+        // Phase::Quote
+        if ch == quote {
+            phase = Phase::Word;
+        }
+        if ch == escape && quote != '\'' {
+            if pos + width == to {
+                phase = Phase::Word;
+                pos += width;
+                continue;
+            }
+            word.push(ch);
+            pos += width;
+            let next = rest[pos..].chars().next().unwrap_or('\0');
+            word.push(next);
+            pos += next.len_utf8();
+            word_end = pos;
+            continue;
+        }
+        word.push(ch);
+        pos += width;
+        word_end = pos;
+    }
+    words
+}
+
+/// `reWhitespace.Split(rest, -1)` on `text[from..to]` (the caller guarantees it is
+/// non-empty and trimmed, so no piece is empty except in degenerate input).
+fn split_re_whitespace(text: &str, from: usize, to: usize) -> Vec<Tok> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut i = from;
+    while i < to {
+        if is_re_whitespace(b[i]) {
+            out.push((text[start..i].to_string(), start, i));
+            while i < to && is_re_whitespace(b[i]) {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push((text[start..to].to_string(), start, to));
+    out
+}
+
+/// `parseNameVal` for ENV and LABEL (`key` is `ENV` or `LABEL`).
+pub(crate) fn parse_name_val(
+    text: &str,
+    from: usize,
+    to: usize,
+    key: &str,
+    escape: char,
+) -> LineResult {
+    let words = parse_words(text, from, to, escape);
+    let Some(first) = words.first() else {
+        return Ok(Parsed::default());
+    };
+    if !first.0.contains('=') {
+        // Old format: KEY name value.
+        let b = text.as_bytes();
+        let mut i = from;
+        while i < to && !is_re_whitespace(b[i]) {
+            i += 1;
+        }
+        if i == to {
+            return Err(format!("{key} must have two arguments"));
+        }
+        let mut j = i;
+        while j < to && is_re_whitespace(b[j]) {
+            j += 1;
+        }
+        return Ok(Parsed {
+            toks: vec![
+                (text[from..i].to_string(), from, i),
+                (text[j..to].to_string(), j, to),
+                (String::new(), to, to),
+            ],
+            json: false,
+        });
+    }
+    let mut toks = Vec::new();
+    for (word, start, end) in words {
+        let Some(eq) = word.find('=') else {
+            return Err(format!(
+                "Syntax error - can't find = in {}. Must be of the form: name=value",
+                go_quote(&word)
+            ));
+        };
+        let eq_abs = start + eq;
+        toks.push((word[..eq].to_string(), start, eq_abs));
+        toks.push((word[eq + 1..].to_string(), eq_abs + 1, end));
+        toks.push(("=".to_string(), eq_abs, eq_abs + 1));
+    }
+    Ok(Parsed { toks, json: false })
+}
+
+/// `parseNameOrNameVal` for ARG: one value per word.
+pub(crate) fn parse_name_or_name_val(text: &str, from: usize, to: usize, escape: char) -> Parsed {
+    Parsed {
+        toks: parse_words(text, from, to, escape),
+        json: false,
+    }
+}
+
+/// `parseStringsWhitespaceDelimited` for FROM and EXPOSE.
+pub(crate) fn parse_strings_whitespace_delimited(text: &str, from: usize, to: usize) -> Parsed {
+    if from >= to {
+        return Parsed::default();
+    }
+    Parsed {
+        toks: split_re_whitespace(text, from, to),
+        json: false,
+    }
+}
+
+/// `parseString` for MAINTAINER, USER, WORKDIR, STOPSIGNAL: the whole rest.
+pub(crate) fn parse_string(text: &str, from: usize, to: usize) -> Parsed {
+    if from >= to {
+        return Parsed::default();
+    }
+    Parsed {
+        toks: vec![(text[from..to].to_string(), from, to)],
+        json: false,
+    }
+}
+
+/// `parseJSON`: `Ok(None)` when the text is not a JSON array (fall back).
+fn parse_json(text: &str, from: usize, to: usize) -> Result<Option<Parsed>, String> {
+    let slice = &text[from..to];
+    let start = from + (slice.len() - slice.trim_start_matches(is_go_space).len());
+    if !text[start..to].starts_with('[') {
+        return Ok(None);
+    }
+    match parse_json_array(text, start, to) {
+        Ok(toks) => Ok(Some(Parsed { toks, json: true })),
+        Err(JsonError::NotJson) => Ok(None),
+        Err(JsonError::NotStringArray) => Err(NOT_STRING_ARRAY.to_string()),
+    }
+}
+
+/// `parseMaybeJSON` for RUN, CMD, ENTRYPOINT, SHELL: a JSON array, or one value.
+pub(crate) fn parse_maybe_json(text: &str, from: usize, to: usize) -> LineResult {
+    if from >= to {
+        return Ok(Parsed::default());
+    }
+    if let Some(p) = parse_json(text, from, to)? {
+        return Ok(p);
+    }
+    Ok(Parsed {
+        toks: vec![(text[from..to].to_string(), from, to)],
+        json: false,
+    })
+}
+
+/// `parseMaybeJSONToList` for ADD, COPY, VOLUME: a JSON array, or whitespace-split words.
+pub(crate) fn parse_maybe_json_to_list(text: &str, from: usize, to: usize) -> LineResult {
+    if let Some(p) = parse_json(text, from, to)? {
+        return Ok(p);
+    }
+    Ok(parse_strings_whitespace_delimited(text, from, to))
+}
+
+/// `parseHealthConfig`: the type word (`CMD`, `NONE`, …) then `parseMaybeJSON` of the rest.
+pub(crate) fn parse_health_config(text: &str, from: usize, to: usize) -> LineResult {
+    let b = text.as_bytes();
+    let mut sep = from;
+    while sep < to && !is_go_space_byte(b[sep]) {
+        sep += 1;
+    }
+    let mut next = sep;
+    while next < to && is_go_space_byte(b[next]) {
+        next += 1;
+    }
+    if sep == from {
+        return Ok(Parsed::default());
+    }
+    // Byte-wise scanning may stop inside a character (0x85/0xA0 continuation bytes); keep
+    // both cuts on character boundaries.
+    let sep = super::split::ceil_boundary(text, sep);
+    let next = super::split::ceil_boundary(text, next).max(sep);
+    let cmd = parse_maybe_json(text, next, to)?;
+    let mut toks = vec![(text[from..sep].to_string(), from, sep)];
+    toks.extend(cmd.toks);
+    Ok(Parsed {
+        toks,
+        json: cmd.json,
+    })
+}
+
+/// Go's `strconv.Quote`.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if !is_go_print(c) => {
+                if (c as u32) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An approximation of Go's `unicode.IsPrint` without the Unicode tables: control and
+/// format characters, separators other than U+0020, private-use code points and
+/// non-characters are not printable. (Unassigned code points are treated as printable.)
+fn is_go_print(c: char) -> bool {
+    let u = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let format = matches!(u,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
+    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    let nonchar = (u & 0xFFFE) == 0xFFFE || (0xFDD0..=0xFDEF).contains(&u);
+    !(format || private || nonchar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(p: &Parsed) -> Vec<&str> {
+        p.toks.iter().map(|t| t.0.as_str()).collect()
+    }
+
+    #[test]
+    fn words_keep_quotes() {
+        let s = "foo bar 'abc xyz' föo\\ x";
+        let w = parse_words(s, 0, s.len(), '\\');
+        let v: Vec<_> = w.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(v, ["foo", "bar", "'abc xyz'", "föo\\ x"]);
+        for (value, start, end) in &w {
+            assert_eq!(&s[*start..*end], value);
+        }
+    }
+
+    #[test]
+    fn name_val_forms() {
+        let s = "foo bar";
+        assert_eq!(
+            vals(&parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
+            ["foo", "bar", ""]
+        );
+        let s = "foo=bar thing=star";
+        assert_eq!(
+            vals(&parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
+            ["foo", "bar", "=", "thing", "star", "="]
+        );
+        let s = "foo";
+        assert_eq!(
+            parse_name_val(s, 0, s.len(), "ENV", '\\'),
+            Err("ENV must have two arguments".to_string())
+        );
+    }
+
+    #[test]
+    fn quote_like_go() {
+        assert_eq!(
+            go_quote("a\"b\\c\n\u{0}\u{7f}♥\u{a0}\u{200b}"),
+            "\"a\\\"b\\\\c\\n\\x00\\x7f♥\\u00a0\\u200b\""
+        );
+    }
+}

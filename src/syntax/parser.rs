@@ -1,0 +1,414 @@
+//! The line loop of BuildKit's `parser.Parse`, ported with error recovery and spans.
+
+use super::ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
+use super::directives::DirectiveParser;
+use super::heredoc::heredocs_from_line;
+use super::line_parsers::{self as lp, Parsed as LineParsed};
+use super::logical::LogicalLine;
+use super::split::{is_go_space, split_command};
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+
+/// `bufio.MaxScanTokenSize - 1`: the longest line BuildKit's scanner accepts.
+pub const MAX_LINE_LEN: usize = 65535;
+
+/// Diagnostic code of every parse error.
+pub const SYNTAX: &str = "syntax";
+/// Diagnostic code of the empty-continuation-line warning (BuildKit check name).
+pub const NO_EMPTY_CONTINUATION: &str = "NoEmptyContinuation";
+
+/// One physical line: `start..end` with `end` after its `\n` (if any).
+#[derive(Clone, Copy)]
+struct RawLine {
+    start: usize,
+    end: usize,
+}
+
+/// `trimNewline`: the end of `text[start..end]` without trailing `\r`/`\n`.
+fn content_end(text: &str, start: usize, end: usize) -> usize {
+    let b = text.as_bytes();
+    let mut e = end;
+    while e > start && matches!(b[e - 1], b'\r' | b'\n') {
+        e -= 1;
+    }
+    e
+}
+
+/// `trimLeadingWhitespace` as an offset.
+fn skip_leading_space(text: &str, start: usize, end: usize) -> usize {
+    let s = &text[start..end];
+    start + (s.len() - s.trim_start_matches(is_go_space).len())
+}
+
+/// `trimContinuationCharacter` on `text[start..end]`: the new end and whether the line ends
+/// the instruction (no continuation).
+///
+/// The regex is `([^E])E[ \t]*$|^E[ \t]*$`: the escape token followed only by blanks at the
+/// end of the line, not itself escaped, is removed.
+fn trim_continuation(text: &str, start: usize, end: usize, escape: char) -> (usize, bool) {
+    let s = &text[start..end];
+    let trimmed = s.trim_end_matches([' ', '\t']);
+    let Some(without) = trimmed.strip_suffix(escape) else {
+        return (end, true);
+    };
+    if without.is_empty() || !without.ends_with(escape) {
+        return (start + without.len(), false);
+    }
+    (end, true)
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    escape: char,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `text` (already valid UTF-8; see `parse_bytes` for raw bytes).
+pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    for piece in text.split_inclusive('\n') {
+        lines.push(RawLine {
+            start: pos,
+            end: pos + piece.len(),
+        });
+        pos += piece.len();
+    }
+
+    let mut cx = Ctx {
+        text,
+        escape: '\\',
+        diagnostics: Vec::new(),
+    };
+    let mut directive_parser = DirectiveParser::new("#");
+    let mut dockerfile = Dockerfile {
+        escape: '\\',
+        ..Dockerfile::default()
+    };
+    let mut comments: Vec<String> = Vec::new();
+    let mut line_no = 0usize;
+    let mut idx = 0usize;
+
+    while idx < lines.len() {
+        let raw = lines[idx];
+        idx += 1;
+        check_line_length(&mut cx, raw);
+        let mut start = raw.start;
+        if line_no == 0 && text[start..].starts_with('\u{feff}') {
+            start += '\u{feff}'.len_utf8();
+        }
+        let cend = content_end(text, start, raw.end);
+        let lead = skip_leading_space(text, start, cend);
+        let is_comment = text[lead..cend].starts_with('#');
+        line_no += 1;
+
+        let mut was_directive = false;
+        match directive_parser.parse_line(&text[lead..cend]) {
+            Ok(Some((name, value))) => {
+                was_directive = true;
+                if name == "escape" {
+                    match value.as_str() {
+                        "\\" | "`" => {
+                            cx.escape = value.chars().next().unwrap_or('\\');
+                            dockerfile.escape = cx.escape;
+                        }
+                        _ => cx.diagnostics.push(Diagnostic::error(
+                            SYNTAX,
+                            format!("invalid escape token '{value}' does not match ` or \\"),
+                            Span::new(lead, cend),
+                        )),
+                    }
+                }
+                dockerfile.directives.push(Directive {
+                    name,
+                    value,
+                    span: Span::new(lead, cend),
+                    line: line_no,
+                });
+            }
+            Ok(None) => {}
+            Err(message) => {
+                was_directive = true;
+                cx.diagnostics
+                    .push(Diagnostic::error(SYNTAX, message, Span::new(lead, cend)));
+            }
+        }
+        if is_comment {
+            if !was_directive {
+                // BuildKit: strings.TrimSpace(string(bytesRead[1:])) on the raw line.
+                let mut chars = text[start..raw.end].chars();
+                chars.next();
+                let comment = chars.as_str().trim_matches(is_go_space);
+                if comment.is_empty() {
+                    comments.clear();
+                } else {
+                    comments.push(comment.to_string());
+                }
+            }
+            continue;
+        }
+
+        let start_line = line_no;
+        let (first_end, mut is_end) = trim_continuation(text, lead, cend, cx.escape);
+        if is_end && first_end == lead {
+            continue;
+        }
+        let mut logical = LogicalLine::default();
+        logical.push(&text[lead..first_end], lead);
+        let mut inst_end = cend;
+        let mut has_empty_continuation = false;
+        while !is_end && idx < lines.len() {
+            let raw = lines[idx];
+            idx += 1;
+            check_line_length(&mut cx, raw);
+            let cend = content_end(text, raw.start, raw.end);
+            if let Err(message) = directive_parser.parse_line(&text[raw.start..cend]) {
+                cx.diagnostics.push(Diagnostic::error(
+                    SYNTAX,
+                    message,
+                    Span::new(raw.start, cend),
+                ));
+            }
+            line_no += 1;
+            inst_end = cend;
+            let lead = skip_leading_space(text, raw.start, cend);
+            if text[lead..cend].starts_with('#') {
+                continue;
+            }
+            if lead == cend {
+                has_empty_continuation = true;
+                continue;
+            }
+            let (end, end_of_line) = trim_continuation(text, raw.start, cend, cx.escape);
+            is_end = end_of_line;
+            logical.push(&text[raw.start..end], raw.start);
+        }
+        let mut span = Span::new(lead, inst_end);
+        if has_empty_continuation {
+            cx.diagnostics.push(Diagnostic::warning(
+                NO_EMPTY_CONTINUATION,
+                format!("Empty continuation line found in: {}", logical.text),
+                span,
+            ));
+        }
+
+        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text.len(), span);
+        inst.prev_comments = std::mem::take(&mut comments);
+
+        if can_contain_heredoc(&inst) && logical.text.contains("<<") {
+            match heredocs_from_line(&logical.text) {
+                Err(message) => {
+                    inst.syntax_error = true;
+                    cx.diagnostics
+                        .push(Diagnostic::error(SYNTAX, message, span));
+                }
+                Ok(words) => {
+                    for word in words {
+                        let body_start = lines.get(idx).map_or(text.len(), |l| l.start);
+                        let mut content = String::new();
+                        let mut terminated = false;
+                        let mut body_end = body_start;
+                        let mut doc_end = body_start;
+                        while idx < lines.len() {
+                            let raw = lines[idx];
+                            idx += 1;
+                            check_line_length(&mut cx, raw);
+                            line_no += 1;
+                            let cend = content_end(text, raw.start, raw.end);
+                            let mut candidate = &text[raw.start..cend];
+                            if word.chomp {
+                                candidate = candidate.trim_start_matches('\t');
+                            }
+                            if candidate == word.name {
+                                terminated = true;
+                                doc_end = cend;
+                                break;
+                            }
+                            content.push_str(&text[raw.start..raw.end]);
+                            body_end = raw.end;
+                            doc_end = cend;
+                        }
+                        if !terminated {
+                            inst.syntax_error = true;
+                            cx.diagnostics.push(Diagnostic::error(
+                                SYNTAX,
+                                "unterminated heredoc",
+                                Span::new(span.start, text.len()),
+                            ));
+                            doc_end = text.len();
+                        }
+                        span.end = span.end.max(doc_end);
+                        inst.heredocs.push(Heredoc {
+                            name: word.name,
+                            expand: word.expand,
+                            chomp: word.chomp,
+                            fd: word.fd,
+                            content,
+                            span: Span::new(body_start.min(doc_end), doc_end),
+                            content_span: Span::new(body_start, body_end.max(body_start)),
+                        });
+                        if !terminated {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        inst.span = span;
+        inst.start_line = start_line;
+        inst.end_line = line_no;
+        if let Some(sub) = inst.onbuild.as_mut() {
+            sub.start_line = start_line;
+            sub.end_line = line_no;
+        }
+        if dockerfile.instructions.is_empty() {
+            dockerfile.start_line = start_line;
+        }
+        dockerfile.end_line = line_no;
+        dockerfile.instructions.push(inst);
+    }
+
+    if dockerfile.instructions.is_empty() {
+        cx.diagnostics.push(Diagnostic::error(
+            SYNTAX,
+            "file with no instructions",
+            Span::at(text.len()),
+        ));
+    }
+    (dockerfile, cx.diagnostics)
+}
+
+fn check_line_length(cx: &mut Ctx<'_>, raw: RawLine) {
+    let cend = {
+        let b = cx.text.as_bytes();
+        if raw.end > raw.start && b[raw.end - 1] == b'\n' {
+            raw.end - 1
+        } else {
+            raw.end
+        }
+    };
+    if cend - raw.start > MAX_LINE_LEN {
+        cx.diagnostics.push(Diagnostic::error(
+            SYNTAX,
+            format!("dockerfile line greater than max allowed size of {MAX_LINE_LEN}"),
+            Span::new(raw.start, cend),
+        ));
+    }
+}
+
+/// `canContainHeredoc`: RUN/COPY/ADD (also as ONBUILD trigger), not in JSON form.
+fn can_contain_heredoc(inst: &Instruction) -> bool {
+    let target = match (&inst.kind, &inst.onbuild) {
+        (Keyword::Onbuild, Some(sub)) => sub.as_ref(),
+        _ => inst,
+    };
+    target.kind.accepts_heredocs() && !target.json
+}
+
+/// `newNodeFromLine` on `logical.text[from..to]`.
+fn new_instruction(
+    cx: &mut Ctx<'_>,
+    logical: &LogicalLine,
+    from: usize,
+    to: usize,
+    span: Span,
+) -> Instruction {
+    let text = logical.text.as_str();
+    let split = split_command(text, from, to);
+    let keyword = text[split.cmd.0..split.cmd.1].to_string();
+    let kind = Keyword::from_word(&keyword.to_lowercase());
+    let (rs, re) = split.rest;
+    let escape = cx.escape;
+
+    let flags = split
+        .flags
+        .iter()
+        .map(|f| {
+            let body = f.processed.strip_prefix("--").unwrap_or(&f.processed);
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (body.to_string(), None),
+            };
+            Flag {
+                name,
+                value,
+                processed: f.processed.clone(),
+                raw: text[f.start..f.end].to_string(),
+                span: logical.span(f.start, f.end),
+            }
+        })
+        .collect();
+
+    let mut onbuild = None;
+    let result: lp::LineResult = match kind {
+        Keyword::Add | Keyword::Copy | Keyword::Volume => {
+            lp::parse_maybe_json_to_list(text, rs, re)
+        }
+        Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Shell => {
+            lp::parse_maybe_json(text, rs, re)
+        }
+        Keyword::Arg => Ok(lp::parse_name_or_name_val(text, rs, re, escape)),
+        Keyword::Env => lp::parse_name_val(text, rs, re, "ENV", escape),
+        Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape),
+        Keyword::Expose | Keyword::From => Ok(lp::parse_strings_whitespace_delimited(text, rs, re)),
+        Keyword::Maintainer | Keyword::User | Keyword::Workdir | Keyword::StopSignal => {
+            Ok(lp::parse_string(text, rs, re))
+        }
+        Keyword::Healthcheck => lp::parse_health_config(text, rs, re),
+        Keyword::Onbuild => {
+            if rs < re {
+                let sub = new_instruction(cx, logical, rs, re, logical.span(rs, re));
+                let failed = sub.syntax_error;
+                onbuild = Some(Box::new(sub));
+                if failed {
+                    Err(String::new())
+                } else {
+                    Ok(LineParsed::default())
+                }
+            } else {
+                Ok(LineParsed::default())
+            }
+        }
+        Keyword::Unknown => Ok(LineParsed {
+            toks: vec![(String::new(), rs, rs)],
+            json: false,
+        }),
+    };
+    let (parsed, syntax_error) = match result {
+        Ok(p) => (p, false),
+        Err(message) => {
+            if !message.is_empty() {
+                cx.diagnostics
+                    .push(Diagnostic::error(SYNTAX, message, span));
+            }
+            (LineParsed::default(), true)
+        }
+    };
+    let args = parsed
+        .toks
+        .into_iter()
+        .map(|(value, s, e)| Word {
+            value,
+            span: logical.span(s, e),
+        })
+        .collect();
+    Instruction {
+        keyword,
+        kind,
+        span,
+        keyword_span: logical.span(split.cmd.0, split.cmd.1),
+        start_line: 0,
+        end_line: 0,
+        flags,
+        args,
+        rest: text[rs..re].to_string(),
+        rest_span: logical.span(rs, re),
+        json: parsed.json,
+        heredocs: Vec::new(),
+        onbuild,
+        prev_comments: Vec::new(),
+        original: text[from..to].to_string(),
+        syntax_error,
+    }
+}
