@@ -1,1 +1,37 @@
-//! Variable expansion exactly like BuildKit's shell lexer ('frontend/dockerfile/shell').
+//! Variable expansion exactly like BuildKit's shell lexer (`frontend/dockerfile/shell/lex.go`).
+//!
+//! Dockerfile words are not run through a shell: BuildKit expands them itself, with its own
+//! small lexer. This module is a faithful port of it:
+//!
+//! * quotes: `'…'` literal, `"…"` with `$` expansion and `\"` `\$` `\\` escapes; the escape
+//!   character (`\`, or `` ` `` under `# escape=`) escapes any character outside quotes;
+//! * `$NAME`, `${NAME}`, `${NAME-w}` `${NAME:-w}` `${NAME+w}` `${NAME:+w}` `${NAME?w}`
+//!   `${NAME:?w}`, `${NAME#p}` `${NAME##p}` `${NAME%p}` `${NAME%%p}`, `${NAME/p/r}`
+//!   `${NAME//p/r}` (shell patterns with `*` and `?`; see [`reverse_pattern`]);
+//! * `$1`, `$@`, `$*`, `$#`, `$?`, `$-`, `$$`, `$!`, `$0` are names that are never defined;
+//!   a `$` not followed by a name stays literal;
+//! * error texts are BuildKit's (`failed to process "<word>": syntax error: missing '}'`…).
+//!
+//! Use [`Lex::process_word`] for one word with the names it used ([`Expansion`]),
+//! [`Lex::process_words`] when the result is split into words, and
+//! [`Lex::variable_references`] for the byte spans of the references in a word. The
+//! environment is anything implementing [`EnvLookup`]; [`Env`] keeps declaration order.
+//!
+//! Differences from BuildKit, all on inputs no real Dockerfile has: `${…}` nested more than
+//! [`MAX_NESTING`] deep is an error (BuildKit recurses without limit; a browser stack cannot);
+//! outside ASCII, names use Rust's alphabetic/numeric properties where Go uses the Unicode
+//! letter and decimal-digit categories.
+//!
+//! One BuildKit quirk is kept on purpose: every nesting level shares the buffer of the word
+//! being split, so in [`Lex::process_words`] the text of the current word before a
+//! `${NAME<op>…}` is dropped (`a${X:-b}` splits to `["b"]`). `process_word` is not affected.
+
+mod env;
+mod error;
+mod lexer;
+mod pattern;
+
+pub use env::{Env, EnvLookup};
+pub use error::{go_quote, ExpandError, ExpandErrorKind};
+pub use lexer::{Expansion, Lex, VarRef, MAX_NESTING};
+pub use pattern::reverse_pattern;

@@ -1,0 +1,597 @@
+//! The word lexer: quotes, escapes, `$NAME` / `${NAME…}` substitution and word splitting, a
+//! port of BuildKit's `frontend/dockerfile/shell/lex.go` (`Lex`, `shellWord`).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::env::EnvLookup;
+use super::error::{ExpandError, ExpandErrorKind};
+use super::pattern;
+
+/// How many `${…}` may nest inside one another (counting every level at which a nested word is
+/// read: `${a:-${b:-x}}` is two). Real Dockerfiles use two or three.
+pub const MAX_NESTING: usize = 100;
+
+/// The lexer's settings (BuildKit's `Lex`). Cheap to copy; holds no state between calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lex {
+    escape: char,
+    raw_quotes: bool,
+    raw_escapes: bool,
+    skip_unset_env: bool,
+    skip_process_quotes: bool,
+}
+
+/// One variable reference met while expanding a word: what the `UndefinedVar` check points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    /// The name as written (`PATH`, `1`, `@`).
+    pub name: String,
+    /// Byte range of the name within the word.
+    pub name_span: Range<usize>,
+    /// Byte range of the whole reference, from `$` to the end of the name or the closing `}`.
+    pub span: Range<usize>,
+    /// Whether the environment defined the name.
+    pub defined: bool,
+}
+
+/// The result of expanding one word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expansion {
+    /// The expanded text, quotes removed (unless `raw_quotes`), no word splitting.
+    pub value: String,
+    /// Names that were looked up and defined (BuildKit's `Matched`).
+    pub matched: BTreeSet<String>,
+    /// Names that were looked up and not defined (BuildKit's `Unmatched`).
+    pub unmatched: BTreeSet<String>,
+    /// Every lookup, ordered by position in the word.
+    pub references: Vec<VarRef>,
+}
+
+impl Lex {
+    /// A lexer with `escape` as its escape character (`\` or the `# escape=` directive's
+    /// `` ` ``) and every option off.
+    pub fn new(escape: char) -> Self {
+        Self {
+            escape,
+            raw_quotes: false,
+            raw_escapes: false,
+            skip_unset_env: false,
+            skip_process_quotes: false,
+        }
+    }
+
+    /// Keep the quote characters in the result (`RawQuotes`).
+    pub fn raw_quotes(mut self, on: bool) -> Self {
+        self.raw_quotes = on;
+        self
+    }
+
+    /// Keep escape characters in the result (`RawEscapes`).
+    pub fn raw_escapes(mut self, on: bool) -> Self {
+        self.raw_escapes = on;
+        self
+    }
+
+    /// Leave references to undefined variables as written (`SkipUnsetEnv`).
+    pub fn skip_unset_env(mut self, on: bool) -> Self {
+        self.skip_unset_env = on;
+        self
+    }
+
+    /// Treat quotes as ordinary characters (`SkipProcessQuotes`).
+    pub fn skip_process_quotes(mut self, on: bool) -> Self {
+        self.skip_process_quotes = on;
+        self
+    }
+
+    /// The escape character.
+    pub fn escape(&self) -> char {
+        self.escape
+    }
+
+    /// Expands `word` as one word (BuildKit's `ProcessWordWithMatches`): quotes and escapes
+    /// are processed, variables substituted, whitespace kept.
+    pub fn process_word<E: EnvLookup + ?Sized>(
+        &self,
+        word: &str,
+        env: &E,
+    ) -> Result<Expansion, ExpandError> {
+        let mut sw = ShellWord::new(self, word, env);
+        match sw.process_stop_on(None, self.raw_escapes) {
+            Ok((value, _)) => Ok(sw.into_expansion(value)),
+            Err(kind) => Err(ExpandError {
+                input: word.to_string(),
+                kind,
+            }),
+        }
+    }
+
+    /// Expands `word` and splits the result into words (BuildKit's `ProcessWords`): text that
+    /// came from unquoted variables is split on whitespace, quoted text is not.
+    pub fn process_words<E: EnvLookup + ?Sized>(
+        &self,
+        word: &str,
+        env: &E,
+    ) -> Result<Vec<String>, ExpandError> {
+        let mut sw = ShellWord::new(self, word, env);
+        match sw.process_stop_on(None, self.raw_escapes) {
+            Ok((_, words)) => Ok(words),
+            Err(kind) => Err(ExpandError {
+                input: word.to_string(),
+                kind,
+            }),
+        }
+    }
+
+    /// The variable references in `word`, with their byte spans, in order of position. When
+    /// the word has an error, the references read before it are returned.
+    pub fn variable_references<E: EnvLookup + ?Sized>(&self, word: &str, env: &E) -> Vec<VarRef> {
+        let mut sw = ShellWord::new(self, word, env);
+        let _ = sw.process_stop_on(None, self.raw_escapes);
+        sw.into_expansion(String::new()).references
+    }
+}
+
+/// Go's `unicode.IsSpace` (the Unicode White_Space property, like Rust's).
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Go's `unicode.IsDigit` (approximated by Rust's numeric property beyond ASCII).
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
+}
+
+/// Go's `unicode.IsLetter` (approximated by Rust's alphabetic property beyond ASCII).
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic()
+}
+
+/// POSIX special parameters: `$@ $* $# $? $- $$ $! $0`.
+fn is_special_param(c: char) -> bool {
+    matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0')
+}
+
+/// How Go's `string(rune)` shows a character, or the end of input (U+FFFD).
+fn rune_str(c: Option<char>) -> char {
+    c.unwrap_or('\u{fffd}')
+}
+
+/// The words being split out of one nested level (`wordsStruct`). The buffer of the current
+/// word is shared by all levels, as in BuildKit, so it is passed in.
+#[derive(Default)]
+struct Words {
+    words: Vec<String>,
+    in_word: bool,
+}
+
+impl Words {
+    fn add_char(&mut self, buf: &mut String, c: char) {
+        if is_space(c) && self.in_word {
+            if !buf.is_empty() {
+                self.words.push(std::mem::take(buf));
+                self.in_word = false;
+            }
+        } else if !is_space(c) {
+            self.add_raw_char(buf, c);
+        }
+    }
+
+    fn add_raw_char(&mut self, buf: &mut String, c: char) {
+        buf.push(c);
+        self.in_word = true;
+    }
+
+    fn add_string(&mut self, buf: &mut String, s: &str) {
+        for c in s.chars() {
+            self.add_char(buf, c);
+        }
+    }
+
+    fn add_raw_string(&mut self, buf: &mut String, s: &str) {
+        buf.push_str(s);
+        self.in_word = true;
+    }
+
+    fn finish(mut self, buf: &mut String) -> Vec<String> {
+        if !buf.is_empty() {
+            self.words.push(std::mem::take(buf));
+        }
+        self.words
+    }
+}
+
+/// The state of one expansion (`shellWord`).
+struct ShellWord<'a, E: ?Sized> {
+    lex: &'a Lex,
+    env: &'a E,
+    /// (byte offset, character) of the word, a leading U+FEFF dropped like Go's scanner does.
+    chars: Vec<(usize, char)>,
+    end: usize,
+    pos: usize,
+    raw_escapes: bool,
+    /// BuildKit's `wordsBuffer`: every nesting level resets and fills the same buffer.
+    words_buffer: String,
+    depth: usize,
+    matched: BTreeSet<String>,
+    unmatched: BTreeSet<String>,
+    references: Vec<VarRef>,
+}
+
+impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
+    fn new(lex: &'a Lex, word: &str, env: &'a E) -> Self {
+        let mut chars: Vec<(usize, char)> = word.char_indices().collect();
+        if chars.first().is_some_and(|&(_, c)| c == '\u{feff}') {
+            chars.remove(0);
+        }
+        Self {
+            lex,
+            env,
+            chars,
+            end: word.len(),
+            pos: 0,
+            raw_escapes: lex.raw_escapes,
+            words_buffer: String::new(),
+            depth: 0,
+            matched: BTreeSet::new(),
+            unmatched: BTreeSet::new(),
+            references: Vec::new(),
+        }
+    }
+
+    fn into_expansion(mut self, value: String) -> Expansion {
+        self.references.sort_by_key(|r| r.span.start);
+        Expansion {
+            value,
+            matched: self.matched,
+            unmatched: self.unmatched,
+            references: self.references,
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).map(|&(_, c)| c)
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    /// Byte offset of the next character.
+    fn offset(&self) -> usize {
+        self.chars.get(self.pos).map_or(self.end, |&(i, _)| i)
+    }
+
+    /// Reads up to `stop` (consumed) or to the end of the word (`processStopOn`); returns the
+    /// text and its words.
+    fn process_stop_on(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Result<(String, Vec<String>), ExpandErrorKind> {
+        let saved = self.raw_escapes;
+        self.raw_escapes = raw_escapes;
+        let result = self.process_stop_on_inner(stop);
+        self.raw_escapes = saved;
+        result
+    }
+
+    fn process_stop_on_inner(
+        &mut self,
+        stop: Option<char>,
+    ) -> Result<(String, Vec<String>), ExpandErrorKind> {
+        let mut result = String::new();
+        self.words_buffer.clear();
+        let mut words = Words::default();
+        let quotes = !self.lex.skip_process_quotes;
+        while let Some(c) = self.peek() {
+            if stop == Some(c) {
+                self.pos += 1;
+                return Ok((result, words.finish(&mut self.words_buffer)));
+            }
+            if c == '$' || (quotes && (c == '\'' || c == '"')) {
+                let piece = match c {
+                    '$' => self.process_dollar()?,
+                    '\'' => self.process_single_quote()?,
+                    _ => self.process_double_quote()?,
+                };
+                result.push_str(&piece);
+                if c == '$' {
+                    words.add_string(&mut self.words_buffer, &piece);
+                } else {
+                    words.add_raw_string(&mut self.words_buffer, &piece);
+                }
+                continue;
+            }
+            self.pos += 1;
+            if c == self.lex.escape {
+                if self.raw_escapes {
+                    words.add_raw_char(&mut self.words_buffer, c);
+                    result.push(c);
+                }
+                // The escape character escapes the next one; at the very end it vanishes.
+                let Some(escaped) = self.next() else { break };
+                words.add_raw_char(&mut self.words_buffer, escaped);
+                result.push(escaped);
+            } else {
+                words.add_char(&mut self.words_buffer, c);
+                result.push(c);
+            }
+        }
+        if let Some(stop) = stop {
+            return Err(ExpandErrorKind::UnexpectedEnd(stop));
+        }
+        Ok((result, words.finish(&mut self.words_buffer)))
+    }
+
+    /// `'…'`: everything literal up to the next `'`.
+    fn process_single_quote(&mut self) -> Result<String, ExpandErrorKind> {
+        let mut result = String::new();
+        let open = self.next();
+        if self.lex.raw_quotes {
+            result.extend(open);
+        }
+        loop {
+            match self.next() {
+                None => return Err(ExpandErrorKind::UnterminatedSingleQuote),
+                Some('\'') => {
+                    if self.lex.raw_quotes {
+                        result.push('\'');
+                    }
+                    return Ok(result);
+                }
+                Some(c) => result.push(c),
+            }
+        }
+    }
+
+    /// `"…"`: `$` expands; the escape character escapes only `"`, `$` and itself.
+    fn process_double_quote(&mut self) -> Result<String, ExpandErrorKind> {
+        let mut result = String::new();
+        let open = self.next();
+        if self.lex.raw_quotes {
+            result.extend(open);
+        }
+        loop {
+            match self.peek() {
+                None => return Err(ExpandErrorKind::UnterminatedDoubleQuote),
+                Some('"') => {
+                    self.pos += 1;
+                    if self.lex.raw_quotes {
+                        result.push('"');
+                    }
+                    return Ok(result);
+                }
+                Some('$') => {
+                    let value = self.process_dollar()?;
+                    result.push_str(&value);
+                }
+                Some(mut c) => {
+                    self.pos += 1;
+                    if c == self.lex.escape {
+                        if self.raw_escapes {
+                            result.push(c);
+                        }
+                        match self.peek() {
+                            // An escape at the very end is dropped (the quote is unclosed).
+                            None => continue,
+                            Some(n) if n == '"' || n == '$' || n == self.lex.escape => {
+                                self.pos += 1;
+                                c = n;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    result.push(c);
+                }
+            }
+        }
+    }
+
+    /// Reads a nested word up to `stop`, counting the nesting depth. At the end of the input
+    /// the error becomes BuildKit's "missing" message for the delimiter.
+    fn nested(&mut self, stop: char, raw_escapes: bool) -> Result<String, ExpandErrorKind> {
+        if self.depth >= MAX_NESTING {
+            return Err(ExpandErrorKind::TooDeep);
+        }
+        self.depth += 1;
+        let result = self.process_stop_on(Some(stop), raw_escapes);
+        self.depth -= 1;
+        match result {
+            Ok((text, _)) => Ok(text),
+            Err(ExpandErrorKind::TooDeep) => Err(ExpandErrorKind::TooDeep),
+            Err(_) if self.peek().is_none() && stop == '/' => Err(ExpandErrorKind::MissingSlash),
+            Err(_) if self.peek().is_none() => Err(ExpandErrorKind::MissingBrace),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `$NAME`, `${NAME}` and `${NAME<op>word}` (`processDollar`).
+    fn process_dollar(&mut self) -> Result<String, ExpandErrorKind> {
+        let dollar_at = self.offset();
+        self.pos += 1;
+
+        if self.peek() != Some('{') {
+            let (name, name_span) = self.process_name();
+            if name.is_empty() {
+                return Ok("$".to_string());
+            }
+            return Ok(match self.get_env(&name, name_span, dollar_at) {
+                Some(value) => value,
+                None if self.lex.skip_unset_env => format!("${name}"),
+                None => String::new(),
+            });
+        }
+
+        self.pos += 1;
+        match self.peek() {
+            None => return Err(ExpandErrorKind::MissingBrace),
+            Some('{' | '}' | ':') => return Err(ExpandErrorKind::BadSubstitution),
+            Some(_) => {}
+        }
+        let (name, name_span) = self.process_name();
+        let first = self.next();
+        let mut chs = rune_str(first).to_string();
+
+        match first {
+            Some('}') => Ok(match self.get_env(&name, name_span, dollar_at) {
+                Some(value) => value,
+                None if self.lex.skip_unset_env => format!("${{{name}}}"),
+                None => String::new(),
+            }),
+            Some(':' | '+' | '-' | '?' | '#' | '%') => {
+                let null_is_unset = first == Some(':');
+                let op = if null_is_unset {
+                    let second = self.next();
+                    chs.push(rune_str(second));
+                    second
+                } else {
+                    first
+                };
+                let pattern_op = matches!(op, Some('#' | '%'));
+                if null_is_unset && pattern_op {
+                    return Err(ExpandErrorKind::UnsupportedModifier(chs));
+                }
+                let word = self.nested('}', pattern_op)?;
+                let value = self.get_env(&name, name_span, dollar_at);
+                let Some(value) = value else {
+                    if self.lex.skip_unset_env {
+                        return Ok(format!("${{{name}{chs}{word}}}"));
+                    }
+                    return self.apply_to_unset(op, &name, word, chs);
+                };
+                let empty_as_unset = null_is_unset && value.is_empty();
+                match op {
+                    Some('-') => Ok(if empty_as_unset { word } else { value }),
+                    Some('+') => Ok(if empty_as_unset { String::new() } else { word }),
+                    Some('?') if empty_as_unset => Err(ExpandErrorKind::Required {
+                        name,
+                        message: if word.is_empty() {
+                            "is not allowed to be empty".to_string()
+                        } else {
+                            word
+                        },
+                    }),
+                    Some('?') => Ok(value),
+                    Some(c @ ('#' | '%')) => Self::trim(c, &word, &value),
+                    _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+                }
+            }
+            Some('/') => {
+                let replace_all = self.peek() == Some('/');
+                if replace_all {
+                    self.pos += 1;
+                }
+                let pattern = self.nested('/', true)?;
+                let replacement = self.nested('}', true)?;
+                let value = self.get_env(&name, name_span, dollar_at);
+                if value.is_none() && self.lex.skip_unset_env {
+                    return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+                }
+                let value = value.unwrap_or_default();
+                pattern::replace(&pattern, &value, &replacement, replace_all).map_err(|e| {
+                    ExpandErrorKind::InvalidPattern {
+                        pattern,
+                        escaped: e.escaped,
+                    }
+                })
+            }
+            _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+        }
+    }
+
+    /// `${NAME<op>word}` when NAME is not defined.
+    fn apply_to_unset(
+        &self,
+        op: Option<char>,
+        name: &str,
+        word: String,
+        chs: String,
+    ) -> Result<String, ExpandErrorKind> {
+        match op {
+            Some('-') => Ok(word),
+            Some('+') => Ok(String::new()),
+            Some('?') => Err(ExpandErrorKind::Required {
+                name: name.to_string(),
+                message: if word.is_empty() {
+                    "is not allowed to be unset".to_string()
+                } else {
+                    word
+                },
+            }),
+            Some(c @ ('#' | '%')) => Self::trim(c, &word, ""),
+            _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+        }
+    }
+
+    /// `#`/`##` (prefix) and `%`/`%%` (suffix) removal; a doubled operator is greedy.
+    fn trim(op: char, word: &str, value: &str) -> Result<String, ExpandErrorKind> {
+        let (pattern, greedy) = match word.strip_prefix(op) {
+            Some(rest) => (rest, true),
+            None => (word, false),
+        };
+        if op == '%' {
+            pattern::trim_suffix(pattern, value, greedy).map_err(|(reversed, e)| {
+                ExpandErrorKind::InvalidPattern {
+                    pattern: reversed,
+                    escaped: e.escaped,
+                }
+            })
+        } else {
+            pattern::trim_prefix(pattern, value, greedy).map_err(|e| {
+                ExpandErrorKind::InvalidPattern {
+                    pattern: pattern.to_string(),
+                    escaped: e.escaped,
+                }
+            })
+        }
+    }
+
+    /// A name: letters, digits and `_`; or a run of digits; or one special parameter.
+    fn process_name(&mut self) -> (String, Range<usize>) {
+        let start = self.offset();
+        let mut name = String::new();
+        while let Some(c) = self.peek() {
+            if name.is_empty() && is_digit(c) {
+                while let Some(d) = self.peek().filter(|&d| is_digit(d)) {
+                    self.pos += 1;
+                    name.push(d);
+                }
+                break;
+            }
+            if name.is_empty() && is_special_param(c) {
+                self.pos += 1;
+                name.push(c);
+                break;
+            }
+            if !is_letter(c) && !is_digit(c) && c != '_' {
+                break;
+            }
+            self.pos += 1;
+            name.push(c);
+        }
+        (name, start..self.offset())
+    }
+
+    /// Looks `name` up and records the reference.
+    fn get_env(&mut self, name: &str, name_span: Range<usize>, dollar_at: usize) -> Option<String> {
+        let value = self.env.get(name).map(str::to_owned);
+        if value.is_some() {
+            self.matched.insert(name.to_string());
+        } else {
+            self.unmatched.insert(name.to_string());
+        }
+        self.references.push(VarRef {
+            name: name.to_string(),
+            name_span,
+            span: dollar_at..self.offset(),
+            defined: value.is_some(),
+        });
+        value
+    }
+}
