@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::config::ImageConfig;
 use super::digest::Digest;
-use super::layer::{Compression, Layer};
+use super::layer::{Compression, Layer, StoredBlob};
 use super::manifest::{
     index_bytes, manifest_bytes, Descriptor, MEDIA_TYPE_CONFIG, MEDIA_TYPE_MANIFEST,
 };
@@ -54,7 +54,7 @@ pub struct ImageArtifacts {
     pub manifest_bytes: Arc<[u8]>,
     pub manifest: Descriptor,
     /// Per layer: descriptor and bytes (`None` for base layers not downloaded).
-    pub layers: Vec<(Descriptor, Option<Arc<[u8]>>)>,
+    pub layers: Vec<StoredBlob>,
     pub diff_ids: Vec<Digest>,
 }
 

@@ -25,6 +25,9 @@ pub struct Blob {
     pub digest: Digest,
 }
 
+/// A layer blob's descriptor and its bytes (`None` for a base layer that is not downloaded).
+pub type StoredBlob = (Descriptor, Option<Arc<[u8]>>);
+
 /// Why a digest or blob of a layer cannot be given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotComputable(pub String);
@@ -164,10 +167,10 @@ impl Layer {
                         flate2::Compression::default(),
                     );
                 // Writing into a Vec cannot fail.
-                let bytes = match enc.write_all(tar).and_then(|_| enc.finish()) {
-                    Ok(b) => b,
-                    Err(_) => Vec::new(),
-                };
+                let bytes = enc
+                    .write_all(tar)
+                    .and_then(|_| enc.finish())
+                    .unwrap_or_default();
                 let digest = Digest::sha256(&bytes);
                 Blob {
                     bytes: bytes.into(),
@@ -180,10 +183,7 @@ impl Layer {
 
     /// The blob as stored with `compression`: bytes and descriptor. Base layers give their
     /// descriptor only (bytes `None`).
-    pub fn blob(
-        &self,
-        compression: Compression,
-    ) -> Result<(Descriptor, Option<Arc<[u8]>>), NotComputable> {
+    pub fn blob(&self, compression: Compression) -> Result<StoredBlob, NotComputable> {
         match &self.inner {
             Inner::Built { tar, diff_id, .. } => match compression {
                 Compression::Uncompressed => Ok((

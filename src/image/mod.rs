@@ -18,6 +18,6 @@ pub use digest::Digest;
 pub use export::{
     docker_save, normalize_reference, oci_layout, ExportError, FileSet, ImageArtifacts,
 };
-pub use layer::{Blob, Compression, Layer, NotComputable};
+pub use layer::{Blob, Compression, Layer, NotComputable, StoredBlob};
 pub use manifest::{index_bytes, manifest_bytes, Descriptor, Platform};
 pub use tar::{write_layer_tar, MtimePolicy, TarError, TarOptions};

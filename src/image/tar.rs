@@ -500,7 +500,8 @@ mod tests {
         assert_eq!(&out[124..136], b"00000000000\0");
         assert_eq!(out[154], 0);
         assert_eq!(out[155], b' ');
-        assert_eq!(&out[329..345], b"0000000\00000000\0");
+        assert_eq!(&out[329..337], b"0000000\0");
+        assert_eq!(&out[337..345], b"0000000\0");
         assert_eq!(&out[265..297], &[0u8; 32]);
     }
 }
