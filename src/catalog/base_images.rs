@@ -45,7 +45,11 @@ impl Platform {
             [arch] => ("linux", *arch, None),
             [os, arch] => (*os, *arch, None),
             [os, arch, variant] => (*os, *arch, Some(*variant)),
-            _ => return Err(format!("invalid platform {s:?}: expected os/arch[/variant]")),
+            _ => {
+                return Err(format!(
+                    "invalid platform {s:?}: expected os/arch[/variant]"
+                ))
+            }
         };
         if os.is_empty() || arch.is_empty() || variant.is_some_and(str::is_empty) {
             return Err(format!("invalid platform {s:?}: empty component"));
@@ -61,7 +65,11 @@ impl Platform {
         if arch == "arm64" && variant.is_none() {
             variant = Some("v8".to_string());
         }
-        Ok(Platform { os, architecture: arch, variant })
+        Ok(Platform {
+            os,
+            architecture: arch,
+            variant,
+        })
     }
 
     /// True when `self` (an image's platform) serves a request for `wanted`; `any` (scratch)
@@ -222,7 +230,11 @@ pub struct BaseImage {
 impl BaseImage {
     /// The image's `PATH`-style environment as (key, value) pairs.
     pub fn env_pairs(&self) -> Vec<(&str, &str)> {
-        self.config.env.iter().map(|e| e.split_once('=').unwrap_or((e.as_str(), ""))).collect()
+        self.config
+            .env
+            .iter()
+            .map(|e| e.split_once('=').unwrap_or((e.as_str(), "")))
+            .collect()
     }
 
     /// The package manager, if the distro is known.
@@ -287,15 +299,25 @@ impl fmt::Display for LookupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LookupError::InvalidReference(e) => write!(f, "{e}"),
-            LookupError::NotInCatalog { reference, known_tags } if known_tags.is_empty() => {
+            LookupError::NotInCatalog {
+                reference,
+                known_tags,
+            } if known_tags.is_empty() => {
                 write!(f, "{reference} is not in layerlab's base-image catalog")
             }
-            LookupError::NotInCatalog { reference, known_tags } => write!(
+            LookupError::NotInCatalog {
+                reference,
+                known_tags,
+            } => write!(
                 f,
                 "{reference} is not in layerlab's base-image catalog; known tags: {}",
                 known_tags.join(", ")
             ),
-            LookupError::PlatformNotAvailable { reference, requested, available } => write!(
+            LookupError::PlatformNotAvailable {
+                reference,
+                requested,
+                available,
+            } => write!(
                 f,
                 "{reference} has no manifest for {requested} in the catalog (available: {})",
                 available.join(", ")
@@ -382,9 +404,14 @@ struct RawDistro {
 
 fn convert(raw: RawImage) -> Result<BaseImage, CatalogError> {
     let platform = if raw.platform == "any" {
-        Platform { os: "any".into(), architecture: "any".into(), variant: None }
+        Platform {
+            os: "any".into(),
+            architecture: "any".into(),
+            variant: None,
+        }
     } else {
-        Platform::parse(&raw.platform).map_err(|e| CatalogError(format!("{}: {e}", raw.reference)))?
+        Platform::parse(&raw.platform)
+            .map_err(|e| CatalogError(format!("{}: {e}", raw.reference)))?
     };
     let (repository, tag) = match raw.reference.split_once(':') {
         Some((r, t)) => (r.to_string(), t.to_string()),
@@ -398,7 +425,10 @@ fn convert(raw: RawImage) -> Result<BaseImage, CatalogError> {
                 Some("apt") => Some(PackageManager::Apt),
                 Some("apk") => Some(PackageManager::Apk),
                 Some(other) => {
-                    return Err(CatalogError(format!("{}: unknown package manager {other:?}", raw.reference)))
+                    return Err(CatalogError(format!(
+                        "{}: unknown package manager {other:?}",
+                        raw.reference
+                    )))
                 }
             };
             Some(Distro {
@@ -446,7 +476,9 @@ fn convert(raw: RawImage) -> Result<BaseImage, CatalogError> {
 /// (`latest`, `alpine`, `slim`) → `""`.
 fn version_line(tag: &str) -> &str {
     let head = tag.split('-').next().unwrap_or(tag);
-    if head.bytes().next().is_some_and(|c| c.is_ascii_digit()) || !matches!(head, "latest" | "alpine" | "slim") {
+    if head.bytes().next().is_some_and(|c| c.is_ascii_digit())
+        || !matches!(head, "latest" | "alpine" | "slim")
+    {
         head
     } else {
         ""
@@ -456,12 +488,24 @@ fn version_line(tag: &str) -> &str {
 impl BaseImageCatalog {
     /// Parses a catalog file (`data/base-images.json`), e.g. bytes the page fetched.
     pub fn from_json(bytes: &[u8]) -> Result<BaseImageCatalog, CatalogError> {
-        let raw: RawCatalog = serde_json::from_slice(bytes).map_err(|e| CatalogError(e.to_string()))?;
+        let raw: RawCatalog =
+            serde_json::from_slice(bytes).map_err(|e| CatalogError(e.to_string()))?;
         if raw.format != FORMAT_VERSION {
-            return Err(CatalogError(format!("format {} (this build reads {FORMAT_VERSION})", raw.format)));
+            return Err(CatalogError(format!(
+                "format {} (this build reads {FORMAT_VERSION})",
+                raw.format
+            )));
         }
-        let images = raw.images.into_iter().map(convert).collect::<Result<Vec<_>, _>>()?;
-        Ok(BaseImageCatalog { images, source: raw.source, missing_facts: raw.missing_facts })
+        let images = raw
+            .images
+            .into_iter()
+            .map(convert)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(BaseImageCatalog {
+            images,
+            source: raw.source,
+            missing_facts: raw.missing_facts,
+        })
     }
 
     /// The catalog compiled into the binary (native CLI and tests).
@@ -481,50 +525,73 @@ impl BaseImageCatalog {
     /// matches the index digest (then the platform chooses the manifest) or one platform's
     /// manifest digest; a tag next to a digest is ignored, as Docker does. `scratch` is the
     /// empty image.
-    pub fn lookup(&self, reference: &str, platform: Option<&str>) -> Result<&BaseImage, LookupError> {
-        let wanted = Platform::parse(platform.unwrap_or(DEFAULT_PLATFORM)).map_err(LookupError::InvalidPlatform)?;
+    pub fn lookup(
+        &self,
+        reference: &str,
+        platform: Option<&str>,
+    ) -> Result<&BaseImage, LookupError> {
+        let wanted = Platform::parse(platform.unwrap_or(DEFAULT_PLATFORM))
+            .map_err(LookupError::InvalidPlatform)?;
         if reference == "scratch" {
             if let Some(s) = self.images.iter().find(|i| i.is_scratch()) {
                 return Ok(s);
             }
         }
-        let parsed = ImageReference::parse_normalized(reference).map_err(LookupError::InvalidReference)?;
+        let parsed =
+            ImageReference::parse_normalized(reference).map_err(LookupError::InvalidReference)?;
         let repository = if parsed.domain == DEFAULT_DOMAIN {
-            parsed.path.strip_prefix(OFFICIAL_REPO_PREFIX).map(str::to_string)
+            parsed
+                .path
+                .strip_prefix(OFFICIAL_REPO_PREFIX)
+                .map(str::to_string)
         } else {
             None
         };
         let Some(repository) = repository else {
-            return Err(LookupError::NotInCatalog { reference: parsed.to_string(), known_tags: Vec::new() });
+            return Err(LookupError::NotInCatalog {
+                reference: parsed.to_string(),
+                known_tags: Vec::new(),
+            });
         };
         let in_repo = || self.images.iter().filter(|i| i.repository == repository);
         let candidates: Vec<&BaseImage> = match &parsed.digest {
             Some(d) => {
-                let by_manifest: Vec<&BaseImage> =
-                    in_repo().filter(|i| i.manifest_digest.as_deref() == Some(d.as_str())).collect();
+                let by_manifest: Vec<&BaseImage> = in_repo()
+                    .filter(|i| i.manifest_digest.as_deref() == Some(d.as_str()))
+                    .collect();
                 if !by_manifest.is_empty() {
                     // A manifest digest names one platform's image: no platform choice left.
                     return Ok(by_manifest[0]);
                 }
-                in_repo().filter(|i| i.index_digest.as_deref() == Some(d.as_str())).collect()
+                in_repo()
+                    .filter(|i| i.index_digest.as_deref() == Some(d.as_str()))
+                    .collect()
             }
             None => {
-                let tag = parsed.tag.as_deref().unwrap_or(super::reference::DEFAULT_TAG);
+                let tag = parsed
+                    .tag
+                    .as_deref()
+                    .unwrap_or(super::reference::DEFAULT_TAG);
                 in_repo().filter(|i| i.tag == tag).collect()
             }
         };
         if candidates.is_empty() {
             let mut known_tags: Vec<String> = in_repo().map(|i| i.tag.clone()).collect();
             known_tags.dedup();
-            return Err(LookupError::NotInCatalog { reference: parsed.familiar_string(), known_tags });
+            return Err(LookupError::NotInCatalog {
+                reference: parsed.familiar_string(),
+                known_tags,
+            });
         }
-        candidates.iter().find(|i| i.platform.serves(&wanted)).copied().ok_or_else(|| {
-            LookupError::PlatformNotAvailable {
+        candidates
+            .iter()
+            .find(|i| i.platform.serves(&wanted))
+            .copied()
+            .ok_or_else(|| LookupError::PlatformNotAvailable {
                 reference: parsed.familiar_string(),
                 requested: wanted.to_string(),
                 available: candidates.iter().map(|i| i.platform.to_string()).collect(),
-            }
-        })
+            })
     }
 
     /// Repository names (`alpine`, `debian`, …), sorted.

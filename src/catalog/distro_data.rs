@@ -44,11 +44,16 @@ pub fn package_data_for(distro: Option<&Distro>) -> PackageDataChoice {
             note: "no distro known for this base image (scratch has no package manager)".into(),
         };
     };
-    match (distro.package_manager, distro.family.as_str(), distro.codename.as_deref()) {
+    match (
+        distro.package_manager,
+        distro.family.as_str(),
+        distro.codename.as_deref(),
+    ) {
         (Some(PackageManager::Apt), "debian", Some("bookworm")) => PackageDataChoice {
             dataset: Some(PackageDataset::DebianBookwormAmd64),
             exact: true,
-            note: "Debian bookworm Packages index (bookworm, -updates, -security; main; amd64)".into(),
+            note: "Debian bookworm Packages index (bookworm, -updates, -security; main; amd64)"
+                .into(),
         },
         (Some(PackageManager::Apt), family, codename) => {
             let which = match (family, codename, distro.release.as_deref()) {
@@ -73,7 +78,8 @@ pub fn package_data_for(distro: Option<&Distro>) -> PackageDataChoice {
         (Some(PackageManager::Apk), _, _) => PackageDataChoice {
             dataset: None,
             exact: false,
-            note: "Alpine's APKINDEX is not available offline: apk add sizes are not simulated".into(),
+            note: "Alpine's APKINDEX is not available offline: apk add sizes are not simulated"
+                .into(),
         },
         (None, family, _) => PackageDataChoice {
             dataset: None,

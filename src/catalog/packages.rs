@@ -144,7 +144,8 @@ fn parse_relations(field: &str) -> Vec<Vec<String>> {
 }
 
 fn parse_u64(s: &str, what: &str, line_no: usize) -> Result<u64, PackageCatalogError> {
-    s.parse().map_err(|_| PackageCatalogError(format!("line {line_no}: bad {what} {s:?}")))
+    s.parse()
+        .map_err(|_| PackageCatalogError(format!("line {line_no}: bad {what} {s:?}")))
 }
 
 impl PackageCatalog {
@@ -157,7 +158,8 @@ impl PackageCatalog {
                 .map_err(|e| PackageCatalogError(format!("gzip: {e}")))?;
             out
         } else {
-            String::from_utf8(bytes.to_vec()).map_err(|e| PackageCatalogError(format!("not UTF-8: {e}")))?
+            String::from_utf8(bytes.to_vec())
+                .map_err(|e| PackageCatalogError(format!("not UTF-8: {e}")))?
         };
         PackageCatalog::from_text(&text)
     }
@@ -171,7 +173,11 @@ impl PackageCatalog {
         let mut lines = text.lines().enumerate();
         match lines.next() {
             Some((_, first)) if first == FORMAT_MAGIC => {}
-            _ => return Err(PackageCatalogError(format!("not a catalog: first line must be {FORMAT_MAGIC:?}"))),
+            _ => {
+                return Err(PackageCatalogError(format!(
+                    "not a catalog: first line must be {FORMAT_MAGIC:?}"
+                )))
+            }
         }
         let mut catalog = PackageCatalog {
             release: String::new(),
@@ -193,12 +199,16 @@ impl PackageCatalog {
                     "arch" => catalog.arch = value.to_string(),
                     "source" => catalog.source = value.to_string(),
                     "suite" => catalog.suites.push(value.to_string()),
-                    "apt_lists_bytes" => catalog.apt_lists_bytes = parse_u64(value, "apt_lists_bytes", line_no)?,
+                    "apt_lists_bytes" => {
+                        catalog.apt_lists_bytes = parse_u64(value, "apt_lists_bytes", line_no)?
+                    }
                     "apt_list_file" => {
-                        let (name, size) = value
-                            .rsplit_once(' ')
-                            .ok_or_else(|| PackageCatalogError(format!("line {line_no}: bad apt_list_file")))?;
-                        catalog.apt_list_files.push((name.to_string(), parse_u64(size, "file size", line_no)?));
+                        let (name, size) = value.rsplit_once(' ').ok_or_else(|| {
+                            PackageCatalogError(format!("line {line_no}: bad apt_list_file"))
+                        })?;
+                        catalog
+                            .apt_list_files
+                            .push((name.to_string(), parse_u64(size, "file size", line_no)?));
                     }
                     _ => {}
                 }
@@ -209,7 +219,10 @@ impl PackageCatalog {
             }
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() != 9 {
-                return Err(PackageCatalogError(format!("line {line_no}: expected 9 fields, got {}", f.len())));
+                return Err(PackageCatalogError(format!(
+                    "line {line_no}: expected 9 fields, got {}",
+                    f.len()
+                )));
             }
             let mut flags = f[4].chars();
             let priority = match flags.next() {
@@ -230,11 +243,19 @@ impl PackageCatalog {
                 pre_depends: parse_relations(f[5]),
                 depends: parse_relations(f[6]),
                 recommends: parse_relations(f[7]),
-                provides: if f[8].is_empty() { Vec::new() } else { f[8].split(',').map(str::to_string).collect() },
+                provides: if f[8].is_empty() {
+                    Vec::new()
+                } else {
+                    f[8].split(',').map(str::to_string).collect()
+                },
             };
             let index = catalog.packages.len();
             for virtual_name in &package.provides {
-                catalog.providers.entry(virtual_name.clone()).or_default().push(index);
+                catalog
+                    .providers
+                    .entry(virtual_name.clone())
+                    .or_default()
+                    .push(index);
             }
             catalog.by_name.insert(package.name.clone(), index);
             catalog.packages.push(package);
@@ -262,7 +283,10 @@ impl PackageCatalog {
 
     /// Packages that `Provides` a (virtual) name, in index order.
     pub fn providers_of(&self, name: &str) -> Vec<&Package> {
-        self.providers.get(name).map(|v| v.iter().map(|&i| &self.packages[i]).collect()).unwrap_or_default()
+        self.providers
+            .get(name)
+            .map(|v| v.iter().map(|&i| &self.packages[i]).collect())
+            .unwrap_or_default()
     }
 
     /// All packages, sorted by name.
@@ -273,11 +297,20 @@ impl PackageCatalog {
     /// An estimate of the packages a `debian:<release>` image already has: what
     /// `debootstrap --variant=minbase` installs (every `Priority: required` package plus
     /// `apt`, with their dependency closure), which is how debuerreotype builds the official
-    /// images. The base-image data itself has no package list, so this is derived, not read.
+    /// images. On a merged-/usr system (Debian 12 and later) debootstrap also installs
+    /// `usr-is-merged`, which satisfies `init-system-helpers`' `usrmerge | usr-is-merged`.
+    /// The base-image data itself has no package list, so this is derived, not read.
     pub fn minbase_estimate(&self) -> BTreeSet<String> {
-        let mut roots: Vec<&str> =
-            self.packages.iter().filter(|p| p.priority == Priority::Required).map(|p| p.name.as_str()).collect();
+        let mut roots: Vec<&str> = self
+            .packages
+            .iter()
+            .filter(|p| p.priority == Priority::Required)
+            .map(|p| p.name.as_str())
+            .collect();
         roots.push("apt");
+        if self.by_name.contains_key("usr-is-merged") {
+            roots.push("usr-is-merged");
+        }
         let resolution = self.resolve_install(&roots, false, &BTreeSet::new());
         resolution.packages.into_iter().map(|p| p.name).collect()
     }
@@ -315,7 +348,10 @@ impl PackageCatalog {
             next += 1;
             let groups = package.pre_depends.iter().chain(package.depends.iter());
             let recommends = package.recommends.iter().filter(|_| with_recommends);
-            for (is_recommend, group) in groups.map(|g| (false, g)).chain(recommends.map(|g| (true, g))) {
+            for (is_recommend, group) in groups
+                .map(|g| (false, g))
+                .chain(recommends.map(|g| (true, g)))
+            {
                 if group.iter().any(|alt| state.is_satisfied(alt)) {
                     continue;
                 }
@@ -374,10 +410,12 @@ impl Resolver<'_> {
                 return true;
             }
         }
-        self.catalog
-            .providers
-            .get(name)
-            .is_some_and(|ps| ps.iter().any(|&i| self.chosen_set.contains(&i) || self.installed.contains(&self.catalog.packages[i].name)))
+        self.catalog.providers.get(name).is_some_and(|ps| {
+            ps.iter().any(|&i| {
+                self.chosen_set.contains(&i)
+                    || self.installed.contains(&self.catalog.packages[i].name)
+            })
+        })
     }
 
     /// The package that would satisfy `name`: the real package, else the first provider by
@@ -387,7 +425,10 @@ impl Resolver<'_> {
             return Some(i);
         }
         let providers = self.catalog.providers.get(name)?;
-        providers.iter().copied().min_by_key(|&i| self.catalog.packages[i].priority)
+        providers
+            .iter()
+            .copied()
+            .min_by_key(|&i| self.catalog.packages[i].priority)
     }
 
     fn choose(&mut self, index: usize, queue: &mut Vec<usize>) {

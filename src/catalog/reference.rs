@@ -58,19 +58,33 @@ pub enum ReferenceError {
 impl fmt::Display for ReferenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReferenceError::NameEmpty => write!(f, "repository name must have at least one component"),
+            ReferenceError::NameEmpty => {
+                write!(f, "repository name must have at least one component")
+            }
             ReferenceError::InvalidFormat => write!(f, "invalid reference format"),
             ReferenceError::NameContainsUppercase => {
-                write!(f, "invalid reference format: repository name must be lowercase")
+                write!(
+                    f,
+                    "invalid reference format: repository name must be lowercase"
+                )
             }
             ReferenceError::RepositoryNotLowercase(name) => {
-                write!(f, "invalid reference format: repository name ({name}) must be lowercase")
+                write!(
+                    f,
+                    "invalid reference format: repository name ({name}) must be lowercase"
+                )
             }
             ReferenceError::NameTooLong => {
-                write!(f, "repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters")
+                write!(
+                    f,
+                    "repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters"
+                )
             }
             ReferenceError::HexIdentifierAsName(s) => {
-                write!(f, "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings")
+                write!(
+                    f,
+                    "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"
+                )
             }
             ReferenceError::DigestUnsupported => write!(f, "unsupported digest algorithm"),
             ReferenceError::DigestInvalidLength => write!(f, "invalid checksum digest length"),
@@ -143,7 +157,10 @@ impl ImageReference {
     /// The short name Docker prints: `ubuntu`, `myorg/app`, `ghcr.io/o/app`.
     pub fn familiar_name(&self) -> String {
         if self.domain == DEFAULT_DOMAIN {
-            self.path.strip_prefix(OFFICIAL_REPO_PREFIX).unwrap_or(&self.path).to_string()
+            self.path
+                .strip_prefix(OFFICIAL_REPO_PREFIX)
+                .unwrap_or(&self.path)
+                .to_string()
         } else {
             self.name()
         }
@@ -197,7 +214,8 @@ fn split_docker_domain(name: &str) -> (String, String) {
     let (mut domain, mut remainder) = match name.find('/') {
         Some(i) => {
             let first = &name[..i];
-            let looks_like_host = first.contains(['.', ':']) || first == "localhost" || first.to_lowercase() != first;
+            let looks_like_host =
+                first.contains(['.', ':']) || first == "localhost" || first.to_lowercase() != first;
             if looks_like_host {
                 (first.to_string(), name[i + 1..].to_string())
             } else {
@@ -306,7 +324,9 @@ fn is_path_component(s: &str) -> bool {
 fn is_domain(s: &str) -> bool {
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         // [IPv6address] [':' port]
-        let Some(close) = rest.find(']') else { return false };
+        let Some(close) = rest.find(']') else {
+            return false;
+        };
         let inner = &rest[..close];
         if inner.is_empty() || !inner.bytes().all(|c| c.is_ascii_hexdigit() || c == b':') {
             return false;
@@ -345,22 +365,31 @@ fn is_domain_component(s: &str) -> bool {
 fn is_tag(t: &str) -> bool {
     let b = t.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    !b.is_empty() && b.len() <= 128 && word(b[0]) && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
+    !b.is_empty()
+        && b.len() <= 128
+        && word(b[0])
+        && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
 }
 
 fn is_digest_syntax(d: &str) -> bool {
-    let Some((alg, hex)) = d.split_once(':') else { return false };
+    let Some((alg, hex)) = d.split_once(':') else {
+        return false;
+    };
     let alg_ok = !alg.is_empty()
         && alg.split(['+', '.', '-', '_']).all(|c| {
             let b = c.as_bytes();
-            !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(|x| x.is_ascii_alphanumeric())
+            !b.is_empty()
+                && b[0].is_ascii_alphabetic()
+                && b.iter().all(|x| x.is_ascii_alphanumeric())
         });
     alg_ok && hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
 /// go-digest `Digest.Validate`: known algorithm, exact length, lowercase hex.
 fn validate_digest(d: &str) -> Result<(), ReferenceError> {
-    let Some((alg, hex)) = d.split_once(':') else { return Err(ReferenceError::DigestInvalidFormat) };
+    let Some((alg, hex)) = d.split_once(':') else {
+        return Err(ReferenceError::DigestInvalidFormat);
+    };
     let len = match alg {
         "sha256" => 64,
         "sha384" => 96,
