@@ -6,17 +6,16 @@ use layerlab::catalog::reference::{ImageReference, ReferenceError};
 const FF64: &str = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
 /// (input, expected Ok((domain, name, tag, digest)) or Err(error)).
-type Case = (
-    String,
-    Result<(&'static str, String, Option<&'static str>, Option<String>), ReferenceError>,
-);
+type Expected =
+    Result<(&'static str, String, Option<&'static str>, Option<String>), ReferenceError>;
+type Case = (String, Expected);
 
 fn ok(
     domain: &'static str,
     name: &str,
     tag: Option<&'static str>,
     digest: Option<String>,
-) -> Result<(&'static str, String, Option<&'static str>, Option<String>), ReferenceError> {
+) -> Expected {
     Ok((domain, name.to_string(), tag, digest))
 }
 
@@ -260,7 +259,7 @@ fn parse_matches_distribution_reference_table() {
         let expected_cmp = expected
             .as_ref()
             .map(|(d, n, t, g)| (*d, n.clone(), *t, g.clone()));
-        if got_cmp.as_ref().map_err(|e| e.clone()) != expected_cmp.as_ref().map_err(|e| e.clone()) {
+        if got_cmp != expected_cmp {
             failures.push(format!(
                 "{input:?}: got {got_cmp:?}, expected {expected_cmp:?}"
             ));
