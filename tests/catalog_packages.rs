@@ -176,8 +176,10 @@ fn check_against_raw(
     );
 }
 
-fn catalog() -> PackageCatalog {
-    PackageCatalog::bundled_bookworm_amd64().expect("bundled catalog parses")
+fn catalog() -> &'static PackageCatalog {
+    static CATALOG: OnceLock<PackageCatalog> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| PackageCatalog::bundled_bookworm_amd64().expect("bundled catalog parses"))
 }
 
 fn names(r: &Resolution) -> BTreeSet<&str> {
@@ -348,4 +350,80 @@ fn from_bytes_reports_bad_input() {
     assert!(r.missing.is_empty());
     let r = c.resolve_install(&["v"], false, &BTreeSet::new());
     assert_eq!(names(&r), ["c"].into(), "v is provided by c");
+}
+
+#[test]
+fn trixie_catalog_resolves_with_its_own_records() {
+    use layerlab::catalog::distro_data::PackageDataset;
+    let trixie = PackageCatalog::bundled(PackageDataset::DebianTrixieAmd64).expect("trixie parses");
+    assert_eq!(trixie.release, "debian trixie");
+    assert!(trixie.source.starts_with("Debian trixie Packages index ("));
+    let base = trixie.minbase_estimate();
+    let r = trixie.resolve_install(&["python3", "python3-pip"], false, &base);
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+    assert!(names(&r).contains("python3.13"), "trixie's python3 is 3.13");
+    let mut sum = 0;
+    for p in &r.packages {
+        let record = trixie
+            .get(&p.name)
+            .expect("resolved names are real packages");
+        assert_eq!(p.version, record.version);
+        sum += record.installed_size_kib * 1024;
+    }
+    assert_eq!(r.total_installed_bytes, sum);
+    // The bookworm answer differs: the data is per release, not shared.
+    let bookworm = catalog().resolve_install(&["python3"], false, &catalog().minbase_estimate());
+    assert!(names(&bookworm).contains("python3.11"));
+}
+
+#[test]
+fn base_images_map_to_package_data() {
+    use layerlab::catalog::base_images::BaseImageCatalog;
+    use layerlab::catalog::distro_data::{package_data_for, PackageDataset};
+    let images = BaseImageCatalog::bundled().expect("base images");
+    let choice = |reference: &str, platform: Option<&str>| {
+        let image = images.lookup(reference, platform).expect(reference);
+        package_data_for(image.distro.as_ref(), &image.architecture)
+    };
+    let c = choice("python:3.12-slim", None);
+    assert_eq!(
+        (c.dataset, c.exact),
+        (Some(PackageDataset::DebianTrixieAmd64), true)
+    );
+    let c = choice("debian:bookworm", None);
+    assert_eq!(
+        (c.dataset, c.exact),
+        (Some(PackageDataset::DebianBookwormAmd64), true)
+    );
+    let c = choice("debian:bookworm", Some("linux/arm64"));
+    assert_eq!(
+        (c.dataset, c.exact),
+        (Some(PackageDataset::DebianBookwormAmd64), false)
+    );
+    assert!(c.note.contains("amd64"), "{}", c.note);
+    let c = choice("ubuntu:22.04", None);
+    assert_eq!(
+        (c.dataset, c.exact),
+        (Some(PackageDataset::DebianBookwormAmd64), false)
+    );
+    assert!(
+        c.note.starts_with("approximation: ubuntu jammy"),
+        "{}",
+        c.note
+    );
+    let c = choice("ubuntu:24.04", None);
+    assert_eq!(c.dataset, Some(PackageDataset::DebianTrixieAmd64));
+    for no_data in ["alpine:3.20", "busybox", "scratch"] {
+        let c = choice(no_data, None);
+        assert_eq!(c.dataset, None, "{no_data}");
+        assert!(!c.note.is_empty());
+    }
+    // Every dataset named here is a file under data/.
+    for d in [
+        PackageDataset::DebianBookwormAmd64,
+        PackageDataset::DebianTrixieAmd64,
+    ] {
+        let path = format!("{}/data/{}", env!("CARGO_MANIFEST_DIR"), d.file_name());
+        assert!(std::path::Path::new(&path).is_file(), "{path}");
+    }
 }

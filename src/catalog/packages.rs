@@ -2,9 +2,9 @@
 //! package of a release, its version, `Installed-Size`, `.deb` size, priority, and the names
 //! in `Pre-Depends`, `Depends`, `Recommends` and `Provides`.
 //!
-//! Data: `data/debian-bookworm-amd64.tsv.gz`, built by `scripts/catalog/debian-packages.py`
-//! from the Packages indexes `apt-get update` fetched (bookworm, bookworm-updates and
-//! bookworm-security, main, amd64). The header records the suites and their InRelease dates
+//! Data: `data/debian-bookworm-amd64.tsv.gz` and `data/debian-trixie-amd64.tsv.gz`, built by
+//! `scripts/catalog/debian-packages.py` from the Packages indexes `apt-get update` fetched
+//! (<release>, <release>-updates and <release>-security; main; amd64). The header records the suites and their InRelease dates
 //! and the bytes the lists take on disk, i.e. what an `apt-get update` leaves in a layer.
 //!
 //! Resolution is a faithful-in-spirit, simplified apt: version constraints are ignored (the
@@ -17,8 +17,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io::Read;
 
+use super::distro_data::PackageDataset;
+
 /// The bookworm/amd64 catalog shipped with layerlab (gzip-compressed text).
 const BUNDLED_BOOKWORM_AMD64: &[u8] = include_bytes!("../../data/debian-bookworm-amd64.tsv.gz");
+/// The trixie/amd64 catalog shipped with layerlab (gzip-compressed text).
+const BUNDLED_TRIXIE_AMD64: &[u8] = include_bytes!("../../data/debian-trixie-amd64.tsv.gz");
 
 /// The first header line of the format this code reads.
 pub const FORMAT_MAGIC: &str = "#layerlab-debian-packages 1";
@@ -164,9 +168,18 @@ impl PackageCatalog {
         PackageCatalog::from_text(&text)
     }
 
+    /// A catalog compiled into the binary (native CLI and tests; the page fetches
+    /// [`PackageDataset::file_name`] instead and calls [`PackageCatalog::from_bytes`]).
+    pub fn bundled(dataset: PackageDataset) -> Result<PackageCatalog, PackageCatalogError> {
+        PackageCatalog::from_bytes(match dataset {
+            PackageDataset::DebianBookwormAmd64 => BUNDLED_BOOKWORM_AMD64,
+            PackageDataset::DebianTrixieAmd64 => BUNDLED_TRIXIE_AMD64,
+        })
+    }
+
     /// The bookworm/amd64 catalog compiled into the binary.
     pub fn bundled_bookworm_amd64() -> Result<PackageCatalog, PackageCatalogError> {
-        PackageCatalog::from_bytes(BUNDLED_BOOKWORM_AMD64)
+        PackageCatalog::bundled(PackageDataset::DebianBookwormAmd64)
     }
 
     fn from_text(text: &str) -> Result<PackageCatalog, PackageCatalogError> {
