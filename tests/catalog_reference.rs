@@ -387,3 +387,41 @@ fn normalized_parse_rejects_what_docker_rejects() {
         "tags are at most 128 characters"
     );
 }
+
+#[test]
+fn odd_input_is_an_error_not_a_panic() {
+    let odd = [
+        "@",
+        ":",
+        "/",
+        "//",
+        "a//b",
+        "a/",
+        "/a",
+        "a@b@c",
+        "ü",
+        "ubuntu:é",
+        "é/ubuntu",
+        "a:b:c@d",
+        "[",
+        "[]/a",
+        "[::1",
+        "a:",
+        "a@",
+        "a@sha256:",
+        "\u{0}",
+        "ubuntu\n",
+        " ubuntu",
+        "ubuntu ",
+        "a/b/c/d/e/f/g:1",
+    ];
+    for input in odd {
+        let raw = ImageReference::parse(input);
+        let normalized = ImageReference::parse_normalized(input);
+        if input == "a/b/c/d/e/f/g:1" {
+            assert!(raw.is_ok() && normalized.is_ok(), "{input:?}");
+        } else {
+            assert!(normalized.is_err(), "{input:?} parsed as {normalized:?}");
+        }
+    }
+}
