@@ -10,7 +10,7 @@ use super::pattern;
 
 /// How many `${…}` may nest inside one another (counting every level at which a nested word is
 /// read: `${a:-${b:-x}}` is two). Real Dockerfiles use two or three.
-pub const MAX_NESTING: usize = 100;
+pub const MAX_NESTING: usize = 64;
 
 /// The lexer's settings (BuildKit's `Lex`). Cheap to copy; holds no state between calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

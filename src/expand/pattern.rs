@@ -38,7 +38,11 @@ impl ShellPattern {
     /// Compiles `pattern` like `convertShellPatternToRegex` (a leading U+FEFF is dropped, as
     /// Go's `text/scanner` does).
     pub(crate) fn compile(pattern: &str, greedy: bool) -> Result<Self, BadEscape> {
-        let mut chars = pattern.strip_prefix('\u{feff}').unwrap_or(pattern).chars().peekable();
+        let mut chars = pattern
+            .strip_prefix('\u{feff}')
+            .unwrap_or(pattern)
+            .chars()
+            .peekable();
         let mut tokens = Vec::new();
         while let Some(c) = chars.next() {
             match c {
@@ -53,7 +57,11 @@ impl ShellPattern {
                         tokens.push(Token::Literal(e));
                     }
                     Some(e) => return Err(BadEscape { escaped: e }),
-                    None => return Err(BadEscape { escaped: '\u{fffd}' }),
+                    None => {
+                        return Err(BadEscape {
+                            escaped: '\u{fffd}',
+                        })
+                    }
                 },
                 c => tokens.push(Token::Literal(c)),
             }
@@ -305,7 +313,10 @@ mod tests {
 
     #[test]
     fn replacements() {
-        assert_eq!(replace("/?/", "/a/foo/b/c.txt", "/", true).unwrap(), "/foo/c.txt");
+        assert_eq!(
+            replace("/?/", "/a/foo/b/c.txt", "/", true).unwrap(),
+            "/foo/c.txt"
+        );
         assert_eq!(replace("", "xxyy", "ww", false).unwrap(), "wwxxyy");
         assert_eq!(replace("", "ab", "-", true).unwrap(), "-a-b-");
         assert_eq!(replace("b", "abc", "[$0${0}$$]", true).unwrap(), "a[bb$]c");
@@ -315,7 +326,10 @@ mod tests {
     #[test]
     fn bad_escapes() {
         assert_eq!(ShellPattern::compile("\\x", true).unwrap_err().escaped, 'x');
-        assert_eq!(ShellPattern::compile("\\", true).unwrap_err().escaped, '\u{fffd}');
+        assert_eq!(
+            ShellPattern::compile("\\", true).unwrap_err().escaped,
+            '\u{fffd}'
+        );
     }
 
     #[test]
