@@ -18,9 +18,7 @@
 //! environment is anything implementing [`EnvLookup`]; [`Env`] keeps declaration order.
 //!
 //! Differences from BuildKit, all on inputs no real Dockerfile has: `${…}` nested more than
-//! [`MAX_NESTING`] deep is an error (BuildKit recurses without limit; a browser stack cannot);
-//! outside ASCII, names use Rust's alphabetic/numeric properties where Go uses the Unicode
-//! letter and decimal-digit categories.
+//! [`MAX_NESTING`] deep is an error (BuildKit recurses without limit; a browser stack cannot).
 //!
 //! One BuildKit quirk is kept on purpose: every nesting level shares the buffer of the word
 //! being split, so in [`Lex::process_words`] the text of the current word before a
@@ -30,6 +28,7 @@ mod env;
 mod error;
 mod lexer;
 mod pattern;
+mod unicode_class;
 
 pub use env::{Env, EnvLookup};
 pub use error::{go_quote, ExpandError, ExpandErrorKind};

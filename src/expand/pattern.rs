@@ -8,6 +8,8 @@
 //! wasm bundle. The matcher is a Pike VM over the pattern's positions: time O(text × pattern),
 //! memory O(pattern), no recursion.
 
+use super::unicode_class::{is_digit, is_letter};
+
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -283,7 +285,7 @@ fn template_name(s: &str) -> Option<(&str, &str)> {
     };
     let len: usize = body
         .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .take_while(|&c| is_letter(c) || is_digit(c) || c == '_')
         .map(char::len_utf8)
         .sum();
     if len == 0 {
