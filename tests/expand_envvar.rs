@@ -40,10 +40,16 @@ fn envvar_test_file() {
         if got == expected {
             passed += 1;
         } else {
-            failures.push(format!("line {}: {input:?}: expected {expected:?}, got {got:?}", number + 1));
+            failures.push(format!(
+                "line {}: {input:?}: expected {expected:?}, got {got:?}",
+                number + 1
+            ));
         }
     }
-    println!("envVarTest: {passed} passed, {} failed, {skipped} skipped (W)", failures.len());
+    println!(
+        "envVarTest: {passed} passed, {} failed, {skipped} skipped (W)",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(passed + skipped, 230, "row count");
 }

@@ -28,7 +28,8 @@ fn string_set(value: &Value) -> BTreeSet<String> {
 
 #[test]
 fn process_with_matches() {
-    let Some(path) = common::shared("conformance/buildkit/derived/shell_process_with_matches.jsonl")
+    let Some(path) =
+        common::shared("conformance/buildkit/derived/shell_process_with_matches.jsonl")
     else {
         return;
     };
@@ -37,10 +38,16 @@ fn process_with_matches() {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Value = serde_json::from_str(line).expect("json line");
         let input = case["input"].as_str().expect("input");
-        let escape = case["escape"].as_str().and_then(|s| s.chars().next()).expect("escape");
+        let escape = case["escape"]
+            .as_str()
+            .and_then(|s| s.chars().next())
+            .expect("escape");
         let env = env_from_object(&case["env"]);
         let result = Lex::new(escape).process_word(input, &env);
-        let ok = match (&result, case["expect_error"].as_bool().expect("expect_error")) {
+        let ok = match (
+            &result,
+            case["expect_error"].as_bool().expect("expect_error"),
+        ) {
             (Err(_), true) => true,
             (Ok(exp), false) => {
                 exp.value == case["expected"].as_str().expect("expected")
@@ -55,7 +62,10 @@ fn process_with_matches() {
             failures.push(format!("{input:?}: expected {case}, got {result:?}"));
         }
     }
-    println!("ProcessWithMatches: {passed} passed, {} failed", failures.len());
+    println!(
+        "ProcessWithMatches: {passed} passed, {} failed",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(passed, 47);
 }
@@ -71,7 +81,11 @@ fn reverse_pattern_cases() {
     let Some(misc) = misc() else { return };
     let cases = misc["reversePattern"].as_object().expect("object");
     for (input, expected) in cases {
-        assert_eq!(reverse_pattern(input), expected.as_str().expect("string"), "{input:?}");
+        assert_eq!(
+            reverse_pattern(input),
+            expected.as_str().expect("string"),
+            "{input:?}"
+        );
     }
     println!("reversePattern: {} passed", cases.len());
     assert_eq!(cases.len(), 5);
@@ -125,7 +139,9 @@ fn shell_pattern_cases() {
             .process_word("${V/$P/r}", &env_with_pattern)
             .expect_err(pattern);
         assert!(
-            err.to_string().contains(&format!("invalid pattern ({pattern}) in substitution: invalid escape")),
+            err.to_string().contains(&format!(
+                "invalid pattern ({pattern}) in substitution: invalid escape"
+            )),
             "{pattern:?}: {err}"
         );
         count += 1;
@@ -137,7 +153,9 @@ fn shell_pattern_cases() {
 #[test]
 fn mandatory_vars() {
     let Some(misc) = misc() else { return };
-    let cases = misc["TestShellParserMandatoryEnvVars"].as_array().expect("array");
+    let cases = misc["TestShellParserMandatoryEnvVars"]
+        .as_array()
+        .expect("array");
     let lex = Lex::new('\\');
     for case in cases {
         let input = case["input"].as_str().expect("input");
@@ -150,7 +168,11 @@ fn mandatory_vars() {
         let env = Env::from_slice(&env_list);
         let result = lex.process_word(input, &env);
         if let Some(expected) = case["expected"].as_str() {
-            assert_eq!(result.expect(input).value, expected, "{input:?} {env_list:?}");
+            assert_eq!(
+                result.expect(input).value,
+                expected,
+                "{input:?} {env_list:?}"
+            );
         } else {
             let needle = case["error_contains"].as_str().expect("error_contains");
             let err = result.expect_err(input).to_string();
@@ -192,7 +214,11 @@ fn env_from_slice_cases() {
             .collect();
         let env = Env::from_slice(&list);
         let key = case["get"].as_str().expect("get");
-        assert_eq!(env.get(key).unwrap_or(""), case["value"].as_str().expect("value"), "{list:?}");
+        assert_eq!(
+            env.get(key).unwrap_or(""),
+            case["value"].as_str().expect("value"),
+            "{list:?}"
+        );
     }
     println!("EnvsFromSlice: {} passed", cases.len());
     assert_eq!(cases.len(), 6);

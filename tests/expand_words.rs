@@ -40,7 +40,10 @@ fn words_test_file() {
         if got == expected {
             passed += 1;
         } else {
-            failures.push(format!("line {}: {input:?}: expected {expected:?}, got {got:?}", number + 1));
+            failures.push(format!(
+                "line {}: {input:?}: expected {expected:?}, got {got:?}",
+                number + 1
+            ));
         }
     }
     println!("wordsTest: {passed} passed, {} failed", failures.len());

@@ -43,7 +43,10 @@ impl fmt::Display for ExpandErrorKind {
                 f.write_str("unexpected end of statement while looking for matching double-quote")
             }
             Self::UnexpectedEnd(c) => {
-                write!(f, "unexpected end of statement while looking for matching {c}")
+                write!(
+                    f,
+                    "unexpected end of statement while looking for matching {c}"
+                )
             }
             Self::MissingSlash => f.write_str("syntax error: missing '/' in ${}"),
             Self::InvalidPattern { pattern, escaped } => write!(
@@ -71,7 +74,12 @@ pub struct ExpandError {
 
 impl fmt::Display for ExpandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "failed to process {}: {}", go_quote(&self.input), self.kind)
+        write!(
+            f,
+            "failed to process {}: {}",
+            go_quote(&self.input),
+            self.kind
+        )
     }
 }
 

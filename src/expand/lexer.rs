@@ -7,10 +7,11 @@ use std::ops::Range;
 use super::env::EnvLookup;
 use super::error::{ExpandError, ExpandErrorKind};
 use super::pattern;
+use super::unicode_class::{is_digit, is_letter};
 
 /// How many `${…}` may nest inside one another (counting every level at which a nested word is
 /// read: `${a:-${b:-x}}` is two). Real Dockerfiles use two or three.
-pub const MAX_NESTING: usize = 100;
+pub const MAX_NESTING: usize = 64;
 
 /// The lexer's settings (BuildKit's `Lex`). Cheap to copy; holds no state between calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,16 +137,6 @@ impl Lex {
 /// Go's `unicode.IsSpace` (the Unicode White_Space property, like Rust's).
 fn is_space(c: char) -> bool {
     c.is_whitespace()
-}
-
-/// Go's `unicode.IsDigit` (approximated by Rust's numeric property beyond ASCII).
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
-}
-
-/// Go's `unicode.IsLetter` (approximated by Rust's alphabetic property beyond ASCII).
-fn is_letter(c: char) -> bool {
-    c.is_alphabetic()
 }
 
 /// POSIX special parameters: `$@ $* $# $? $- $$ $! $0`.

@@ -17,10 +17,23 @@
 //! [`Lex::variable_references`] for the byte spans of the references in a word. The
 //! environment is anything implementing [`EnvLookup`]; [`Env`] keeps declaration order.
 //!
-//! Differences from BuildKit, all on inputs no real Dockerfile has: `${…}` nested more than
-//! [`MAX_NESTING`] deep is an error (BuildKit recurses without limit; a browser stack cannot);
-//! outside ASCII, names use Rust's alphabetic/numeric properties where Go uses the Unicode
-//! letter and decimal-digit categories.
+//! ```
+//! use layerlab::expand::{Env, Lex};
+//!
+//! let env = Env::from_slice(&["NAME=world", "FILE=app.tar.gz"]);
+//! let lex = Lex::new('\\');
+//! let expansion = lex.process_word("hi ${NAME} ${FILE%%.*} ${NOPE:-x}", &env).unwrap();
+//! assert_eq!(expansion.value, "hi world app x");
+//! assert!(expansion.unmatched.contains("NOPE"));
+//! assert_eq!(lex.process_words("a \"b c\" $NAME", &env).unwrap(), ["a", "b c", "world"]);
+//! ```
+//!
+//! Shell patterns follow Go's regexp conversion exactly, including that `*` and `?` never
+//! match a newline (Go's `.`).
+//!
+//! The one difference from BuildKit, on inputs no real Dockerfile has: `${…}` nested more
+//! than [`MAX_NESTING`] deep is an error (BuildKit recurses without limit; a browser stack
+//! cannot).
 //!
 //! One BuildKit quirk is kept on purpose: every nesting level shares the buffer of the word
 //! being split, so in [`Lex::process_words`] the text of the current word before a
@@ -30,6 +43,7 @@ mod env;
 mod error;
 mod lexer;
 mod pattern;
+mod unicode_class;
 
 pub use env::{Env, EnvLookup};
 pub use error::{go_quote, ExpandError, ExpandErrorKind};

@@ -8,6 +8,8 @@
 //! wasm bundle. The matcher is a Pike VM over the pattern's positions: time O(text × pattern),
 //! memory O(pattern), no recursion.
 
+use super::unicode_class::{is_digit, is_letter};
+
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -38,7 +40,11 @@ impl ShellPattern {
     /// Compiles `pattern` like `convertShellPatternToRegex` (a leading U+FEFF is dropped, as
     /// Go's `text/scanner` does).
     pub(crate) fn compile(pattern: &str, greedy: bool) -> Result<Self, BadEscape> {
-        let mut chars = pattern.strip_prefix('\u{feff}').unwrap_or(pattern).chars().peekable();
+        let mut chars = pattern
+            .strip_prefix('\u{feff}')
+            .unwrap_or(pattern)
+            .chars()
+            .peekable();
         let mut tokens = Vec::new();
         while let Some(c) = chars.next() {
             match c {
@@ -53,7 +59,11 @@ impl ShellPattern {
                         tokens.push(Token::Literal(e));
                     }
                     Some(e) => return Err(BadEscape { escaped: e }),
-                    None => return Err(BadEscape { escaped: '\u{fffd}' }),
+                    None => {
+                        return Err(BadEscape {
+                            escaped: '\u{fffd}',
+                        })
+                    }
                 },
                 c => tokens.push(Token::Literal(c)),
             }
@@ -275,7 +285,7 @@ fn template_name(s: &str) -> Option<(&str, &str)> {
     };
     let len: usize = body
         .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .take_while(|&c| is_letter(c) || is_digit(c) || c == '_')
         .map(char::len_utf8)
         .sum();
     if len == 0 {
@@ -305,7 +315,10 @@ mod tests {
 
     #[test]
     fn replacements() {
-        assert_eq!(replace("/?/", "/a/foo/b/c.txt", "/", true).unwrap(), "/foo/c.txt");
+        assert_eq!(
+            replace("/?/", "/a/foo/b/c.txt", "/", true).unwrap(),
+            "/foo/c.txt"
+        );
         assert_eq!(replace("", "xxyy", "ww", false).unwrap(), "wwxxyy");
         assert_eq!(replace("", "ab", "-", true).unwrap(), "-a-b-");
         assert_eq!(replace("b", "abc", "[$0${0}$$]", true).unwrap(), "a[bb$]c");
@@ -315,7 +328,10 @@ mod tests {
     #[test]
     fn bad_escapes() {
         assert_eq!(ShellPattern::compile("\\x", true).unwrap_err().escaped, 'x');
-        assert_eq!(ShellPattern::compile("\\", true).unwrap_err().escaped, '\u{fffd}');
+        assert_eq!(
+            ShellPattern::compile("\\", true).unwrap_err().escaped,
+            '\u{fffd}'
+        );
     }
 
     #[test]
