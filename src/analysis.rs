@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::instructions;
 use crate::span::Span;
 use crate::syntax::{self, Instruction, Keyword};
 
@@ -56,11 +57,16 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn layer_count(&self) -> usize {
-        self.instructions.iter().filter(|r| r.effect == Effect::Layer).count()
+        self.instructions
+            .iter()
+            .filter(|r| r.effect == Effect::Layer)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -68,12 +74,35 @@ const SUMMARY_MAX_CHARS: usize = 120;
 
 /// Analyses a Dockerfile.
 pub fn analyze(text: &str) -> Analysis {
-    let parsed = syntax::parse(text);
-    let instructions = parsed.dockerfile.instructions.iter().map(|i| row(text, i)).collect();
-    let mut diagnostics: Vec<LocatedDiagnostic> =
-        parsed.diagnostics.iter().map(|d| locate(text, &parsed.line_index, d)).collect();
-    diagnostics.sort_by_key(|d| (d.span.start, d.severity));
-    Analysis { instructions, diagnostics }
+    analyze_parsed(syntax::parse(text))
+}
+
+/// Analyses a Dockerfile given as bytes (invalid UTF-8 is reported, not fatal).
+pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
+    analyze_parsed(syntax::parse_bytes(bytes))
+}
+
+fn analyze_parsed(parsed: syntax::Parsed) -> Analysis {
+    let text = parsed.source.as_str();
+    let typed = instructions::parse(&parsed.dockerfile);
+    let rows = parsed
+        .dockerfile
+        .instructions
+        .iter()
+        .map(|i| row(text, i))
+        .collect();
+    let mut diagnostics: Vec<LocatedDiagnostic> = parsed
+        .diagnostics
+        .iter()
+        .chain(&typed.diagnostics)
+        .chain(&typed.warnings)
+        .map(|d| locate(text, &parsed.line_index, d))
+        .collect();
+    diagnostics.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity)));
+    Analysis {
+        instructions: rows,
+        diagnostics,
+    }
 }
 
 fn locate(text: &str, index: &crate::span::LineIndex, d: &Diagnostic) -> LocatedDiagnostic {
@@ -91,7 +120,9 @@ fn locate(text: &str, index: &crate::span::LineIndex, d: &Diagnostic) -> Located
 }
 
 fn row(text: &str, instruction: &Instruction) -> InstructionRow {
-    let args_text = text.get(instruction.keyword_span.end..instruction.span.end).unwrap_or("");
+    let args_text = text
+        .get(instruction.keyword_span.end..instruction.span.end)
+        .unwrap_or("");
     InstructionRow {
         start_line: instruction.start_line,
         end_line: instruction.end_line,
@@ -108,7 +139,10 @@ fn effect(instruction: &Instruction) -> Effect {
         Keyword::Run | Keyword::Copy | Keyword::Add => Effect::Layer,
         // BuildKit creates the working directory (mkdir -p) and commits it, except for `/`.
         Keyword::Workdir => {
-            let dir = instruction.args.first().map(|w| w.value.trim_end_matches('/'));
+            let dir = instruction
+                .args
+                .first()
+                .map(|w| w.value.trim_end_matches('/'));
             if dir.is_some_and(|d| !d.is_empty()) {
                 Effect::Layer
             } else {

@@ -9,7 +9,8 @@ use crate::{seed, storage};
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let text = use_state(|| storage::load_dockerfile().unwrap_or_else(|| seed::DOCKERFILE.to_string()));
+    let text =
+        use_state(|| storage::load_dockerfile().unwrap_or_else(|| seed::DOCKERFILE.to_string()));
     let analysis: Analysis = {
         let text = (*text).clone();
         use_memo(text, |t| analyze(t)).as_ref().clone()
@@ -23,7 +24,11 @@ pub fn app() -> Html {
         })
     };
 
-    let errors = analysis.diagnostics.iter().filter(|d| d.severity == layerlab::diagnostic::Severity::Error).count();
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == layerlab::diagnostic::Severity::Error)
+        .count();
     html! {
         <div class="app">
             <header class="topbar">

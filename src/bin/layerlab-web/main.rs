@@ -19,6 +19,8 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("layerlab-web is the browser playground: build it with `trunk build` (see README.md).");
+    eprintln!(
+        "layerlab-web is the browser playground: build it with `trunk build` (see README.md)."
+    );
     std::process::exit(2);
 }

@@ -37,7 +37,11 @@ pub struct Args {
 
 impl Args {
     /// Reads `argv`. `with_value` names the flags that take a value; `switches` the boolean ones.
-    pub fn parse(argv: &[String], with_value: &[&str], switches: &[&str]) -> Result<Args, UsageError> {
+    pub fn parse(
+        argv: &[String],
+        with_value: &[&str],
+        switches: &[&str],
+    ) -> Result<Args, UsageError> {
         let mut out = Args::default();
         let mut it = argv.iter();
         let mut only_positionals = false;
@@ -58,7 +62,10 @@ impl Args {
             if with_value.contains(&name) {
                 let value = match inline {
                     Some(v) => v,
-                    None => it.next().cloned().ok_or_else(|| UsageError(format!("`{arg}` needs a value")))?,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| UsageError(format!("`{arg}` needs a value")))?,
                 };
                 out.values.push((name.to_string(), value));
             } else if switches.contains(&name) && inline.is_none() {
@@ -71,11 +78,11 @@ impl Args {
     }
 
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.values.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn switch(&self, name: &str) -> bool {
@@ -87,7 +94,10 @@ impl Args {
         match self.positionals.as_slice() {
             [one] => Ok(one),
             [] => Err(UsageError(format!("missing {what}"))),
-            more => Err(UsageError(format!("expected one {what}, got {}", more.len()))),
+            more => Err(UsageError(format!(
+                "expected one {what}, got {}",
+                more.len()
+            ))),
         }
     }
 }
@@ -98,6 +108,9 @@ pub fn format_arg<'a>(args: &'a Args, allowed: &[&str]) -> Result<&'a str, Usage
     if allowed.contains(&f) {
         Ok(f)
     } else {
-        Err(UsageError(format!("unknown format `{f}` (expected {})", allowed.join("|"))))
+        Err(UsageError(format!(
+            "unknown format `{f}` (expected {})",
+            allowed.join("|")
+        )))
     }
 }

@@ -28,7 +28,11 @@ fn main() -> ExitCode {
         Some("lint") => lint::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
-            return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if argv.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
         Some("--version" | "-V") => {
             println!("layerlab {}", env!("CARGO_PKG_VERSION"));
