@@ -51,7 +51,9 @@ fn good_archive() -> Vec<u8> {
     dir.set_gid(1001);
     dir.set_mtime(1_600_000_000);
     dir.set_size(0);
-    builder.append_data(&mut dir, "./app/", std::io::empty()).expect("dir");
+    builder
+        .append_data(&mut dir, "./app/", std::io::empty())
+        .expect("dir");
 
     let mut file = Header::new_gnu();
     file.set_mode(0o755);
@@ -59,41 +61,63 @@ fn good_archive() -> Vec<u8> {
     file.set_gid(1001);
     file.set_mtime(1_700_000_000);
     file.set_size(12);
-    builder.append_data(&mut file, "app/run.sh", &b"#!/bin/sh\nx\n"[..]).expect("file");
+    builder
+        .append_data(&mut file, "app/run.sh", &b"#!/bin/sh\nx\n"[..])
+        .expect("file");
 
     // Implicit parent directories (no entry for `src/` nor `src/deep/`).
     let mut nested = Header::new_gnu();
     nested.set_mode(0o644);
     nested.set_size(5);
-    builder.append_data(&mut nested, "src/deep/main.rs", &b"fn(){"[..]).expect("nested");
+    builder
+        .append_data(&mut nested, "src/deep/main.rs", &b"fn(){"[..])
+        .expect("nested");
 
     // A name longer than 100 bytes: the builder writes a GNU long-name record.
     let long = format!("long/{}/file.txt", "d".repeat(150));
     let mut long_header = Header::new_gnu();
     long_header.set_mode(0o644);
     long_header.set_size(4);
-    builder.append_data(&mut long_header, &long, &b"long"[..]).expect("long name");
+    builder
+        .append_data(&mut long_header, &long, &b"long"[..])
+        .expect("long name");
 
     let mut link = Header::new_gnu();
     link.set_entry_type(EntryType::Symlink);
     link.set_size(0);
-    builder.append_link(&mut link, "app/current", "run.sh").expect("symlink");
+    builder
+        .append_link(&mut link, "app/current", "run.sh")
+        .expect("symlink");
 
     let mut hard = Header::new_gnu();
     hard.set_entry_type(EntryType::Link);
     hard.set_size(0);
-    builder.append_link(&mut hard, "app/run-copy.sh", "app/run.sh").expect("hard link");
+    builder
+        .append_link(&mut hard, "app/run-copy.sh", "app/run.sh")
+        .expect("hard link");
 
     // A PAX header that renames the next entry and sets its uid.
     let records = pax_records(&[("path", "pax/renamed.txt"), ("uid", "4242")]);
-    builder.append(&raw_header(b"./PaxHeaders/x", EntryType::XHeader, records.len() as u64), &records[..]).expect("pax");
-    builder.append(&raw_header(b"short-name", EntryType::Regular, 3), &b"pax"[..]).expect("pax target");
+    builder
+        .append(
+            &raw_header(b"./PaxHeaders/x", EntryType::XHeader, records.len() as u64),
+            &records[..],
+        )
+        .expect("pax");
+    builder
+        .append(
+            &raw_header(b"short-name", EntryType::Regular, 3),
+            &b"pax"[..],
+        )
+        .expect("pax target");
 
     // A later entry replaces an earlier one, as when Docker extracts.
     let mut again = Header::new_gnu();
     again.set_mode(0o600);
     again.set_size(3);
-    builder.append_data(&mut again, "src/deep/main.rs", &b"new"[..]).expect("replacement");
+    builder
+        .append_data(&mut again, "src/deep/main.rs", &b"new"[..])
+        .expect("replacement");
     builder.into_inner().expect("finish")
 }
 
@@ -114,21 +138,47 @@ fn pax_records(pairs: &[(&str, &str)]) -> Vec<u8> {
 fn check_good(ctx: &Context) {
     let app = ctx.get("app").expect("app dir");
     assert!(app.is_dir());
-    assert_eq!((app.metadata().mode, app.metadata().uid, app.metadata().gid), (0o750, 1000, 1001));
+    assert_eq!(
+        (app.metadata().mode, app.metadata().uid, app.metadata().gid),
+        (0o750, 1000, 1001)
+    );
     assert_eq!(app.metadata().mtime, 1_600_000_000);
     let run = ctx.get("app/run.sh").expect("file");
-    assert_eq!(run.content().map(|c| c.bytes()), Some(&b"#!/bin/sh\nx\n"[..]));
+    assert_eq!(
+        run.content().map(|c| c.bytes()),
+        Some(&b"#!/bin/sh\nx\n"[..])
+    );
     assert_eq!(run.metadata().mode, 0o755);
     assert_eq!(run.metadata().mtime, 1_700_000_000);
-    assert!(ctx.get("src").is_some_and(|e| e.is_dir()), "implicit parent created");
-    assert_eq!(ctx.file("src/deep/main.rs").map(|c| c.bytes()), Some(&b"new"[..]));
-    assert_eq!(ctx.get("src/deep/main.rs").map(|e| e.metadata().mode), Some(0o600));
+    assert!(
+        ctx.get("src").is_some_and(|e| e.is_dir()),
+        "implicit parent created"
+    );
+    assert_eq!(
+        ctx.file("src/deep/main.rs").map(|c| c.bytes()),
+        Some(&b"new"[..])
+    );
+    assert_eq!(
+        ctx.get("src/deep/main.rs").map(|e| e.metadata().mode),
+        Some(0o600)
+    );
     let long = format!("long/{}/file.txt", "d".repeat(150));
     assert_eq!(ctx.file(&long).map(|c| c.bytes()), Some(&b"long"[..]));
-    assert_eq!(ctx.get("app/current").and_then(|e| e.symlink_target()), Some("run.sh"));
-    assert_eq!(ctx.resolve("app/current", true), Ok("app/run.sh".to_string()));
-    let copy = ctx.file("app/run-copy.sh").expect("hard link becomes a file");
-    assert!(copy.same_storage(ctx.file("app/run.sh").expect("target")), "hard link shares storage");
+    assert_eq!(
+        ctx.get("app/current").and_then(|e| e.symlink_target()),
+        Some("run.sh")
+    );
+    assert_eq!(
+        ctx.resolve("app/current", true),
+        Ok("app/run.sh".to_string())
+    );
+    let copy = ctx
+        .file("app/run-copy.sh")
+        .expect("hard link becomes a file");
+    assert!(
+        copy.same_storage(ctx.file("app/run.sh").expect("target")),
+        "hard link shares storage"
+    );
     let pax = ctx.get("pax/renamed.txt").expect("PAX path applied");
     assert_eq!(pax.metadata().uid, 4242);
     assert!(ctx.get("short-name").is_none());
@@ -141,7 +191,10 @@ fn loads_a_plain_tar_with_attributes() {
     assert_eq!(detect_format(&bytes), ArchiveFormat::Tar);
     let ctx = Context::from_archive(bytes).expect("good archive loads");
     check_good(&ctx);
-    assert!(matches!(ctx.get("app/run.sh").map(|e| e.kind()), Some(EntryKind::File(_))));
+    assert!(matches!(
+        ctx.get("app/run.sh").map(|e| e.kind()),
+        Some(EntryKind::File(_))
+    ));
 }
 
 #[test]
@@ -164,38 +217,70 @@ fn truncated_archives_are_refused() {
     // Cut inside the data of the first file, then inside a header.
     for cut in [512 + 512 + 6, 512 + 300, bytes.len() - 1024 - 700] {
         let result = Context::from_archive(bytes[..cut].to_vec());
-        assert!(matches!(result, Err(ContextError::Truncated { .. })), "cut at {cut}: {result:?}");
+        assert!(
+            matches!(result, Err(ContextError::Truncated { .. })),
+            "cut at {cut}: {result:?}"
+        );
     }
     let gz = gzip(&good_archive());
     let result = Context::from_archive(gz[..gz.len() / 2].to_vec());
-    assert!(matches!(result, Err(ContextError::Truncated { .. })), "truncated gzip: {result:?}");
+    assert!(
+        matches!(result, Err(ContextError::Truncated { .. })),
+        "truncated gzip: {result:?}"
+    );
 }
 
 #[test]
 fn garbage_is_not_an_archive() {
-    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let result = Context::from_archive(noise);
-    assert!(matches!(result, Err(ContextError::NotAnArchive { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ContextError::NotAnArchive { .. })),
+        "{result:?}"
+    );
     let result = Context::from_archive(b"FROM alpine\nRUN true\n".to_vec());
-    assert!(matches!(result, Err(ContextError::NotAnArchive { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ContextError::NotAnArchive { .. })),
+        "{result:?}"
+    );
     let result = Context::from_archive(b"BZh91AY&SY".to_vec());
-    assert_eq!(result, Err(ContextError::UnsupportedCompression { format: "bzip2" }));
+    assert_eq!(
+        result,
+        Err(ContextError::UnsupportedCompression { format: "bzip2" })
+    );
     let error = Context::from_archive(b"short".to_vec()).expect_err("short");
-    assert!(error.to_string().starts_with("not a tar archive"), "{error}");
+    assert!(
+        error.to_string().starts_with("not a tar archive"),
+        "{error}"
+    );
 }
 
 #[test]
 fn escaping_names_are_refused() {
     let cases: [(&[u8], fn(&ContextError) -> bool); 4] = [
-        (b"../evil", |e| matches!(e, ContextError::PathEscapes { .. })),
-        (b"a/../../evil", |e| matches!(e, ContextError::PathEscapes { .. })),
-        (b"/etc/passwd", |e| matches!(e, ContextError::AbsolutePath { .. })),
-        (b"ok/\xff\xfe", |e| matches!(e, ContextError::NonUtf8Path { .. })),
+        (b"../evil", |e| {
+            matches!(e, ContextError::PathEscapes { .. })
+        }),
+        (b"a/../../evil", |e| {
+            matches!(e, ContextError::PathEscapes { .. })
+        }),
+        (b"/etc/passwd", |e| {
+            matches!(e, ContextError::AbsolutePath { .. })
+        }),
+        (b"ok/\xff\xfe", |e| {
+            matches!(e, ContextError::NonUtf8Path { .. })
+        }),
     ];
     for (name, expected) in cases {
         let bytes = archive_of(&[(raw_header(name, EntryType::Regular, 4), b"evil")]);
         let error = Context::from_archive(bytes).expect_err("must be refused");
-        assert!(expected(&error), "{:?}: {error:?}", String::from_utf8_lossy(name));
+        assert!(
+            expected(&error),
+            "{:?}: {error:?}",
+            String::from_utf8_lossy(name)
+        );
     }
     // A harmless `..` that stays inside is normalized, as Docker's Clean does.
     let bytes = archive_of(&[(raw_header(b"a/../b.txt", EntryType::Regular, 2), b"ok")]);
@@ -206,9 +291,15 @@ fn escaping_names_are_refused() {
 #[test]
 fn links_out_of_the_context_are_refused() {
     for target in [&b"../../etc/passwd"[..], b"/etc/passwd"] {
-        let bytes = archive_of(&[(raw_link_header(b"dir/link", EntryType::Symlink, target), b"")]);
+        let bytes = archive_of(&[(
+            raw_link_header(b"dir/link", EntryType::Symlink, target),
+            b"",
+        )]);
         let error = Context::from_archive(bytes).expect_err("escaping symlink");
-        assert!(matches!(error, ContextError::SymlinkEscapes { .. }), "{error:?}");
+        assert!(
+            matches!(error, ContextError::SymlinkEscapes { .. }),
+            "{error:?}"
+        );
     }
     // Writing through a symlink (the classic tar-slip) is refused as well.
     let bytes = archive_of(&[
@@ -216,20 +307,36 @@ fn links_out_of_the_context_are_refused() {
         (raw_header(b"sub/file", EntryType::Regular, 1), b"x"),
     ]);
     let error = Context::from_archive(bytes).expect_err("through symlink");
-    assert!(matches!(error, ContextError::NotADirectory { .. }), "{error:?}");
+    assert!(
+        matches!(error, ContextError::NotADirectory { .. }),
+        "{error:?}"
+    );
     for target in [&b"../outside"[..], b"missing", b"/etc/passwd"] {
         let bytes = archive_of(&[(raw_link_header(b"hard", EntryType::Link, target), b"")]);
         let error = Context::from_archive(bytes).expect_err("bad hard link");
-        assert!(matches!(error, ContextError::BadHardLink { .. }), "{error:?}");
+        assert!(
+            matches!(error, ContextError::BadHardLink { .. }),
+            "{error:?}"
+        );
     }
 }
 
 #[test]
 fn device_files_are_refused() {
-    for (kind, label) in [(EntryType::Char, "character device"), (EntryType::Block, "block device"), (EntryType::Fifo, "FIFO")] {
+    for (kind, label) in [
+        (EntryType::Char, "character device"),
+        (EntryType::Block, "block device"),
+        (EntryType::Fifo, "FIFO"),
+    ] {
         let bytes = archive_of(&[(raw_header(b"dev/thing", kind, 0), b"")]);
         let error = Context::from_archive(bytes).expect_err("device");
-        assert_eq!(error, ContextError::UnsupportedEntry { path: "dev/thing".into(), kind: label.into() });
+        assert_eq!(
+            error,
+            ContextError::UnsupportedEntry {
+                path: "dev/thing".into(),
+                kind: label.into()
+            }
+        );
     }
 }
 
@@ -240,28 +347,45 @@ fn huge_names_and_too_many_entries_are_refused() {
     let mut header = Header::new_gnu();
     header.set_size(1);
     header.set_mode(0o644);
-    builder.append_data(&mut header, "n".repeat(10_000), &b"x"[..]).expect("long");
+    builder
+        .append_data(&mut header, "n".repeat(10_000), &b"x"[..])
+        .expect("long");
     let error = Context::from_archive(builder.into_inner().expect("finish")).expect_err("long");
-    assert!(matches!(error, ContextError::PathTooLong { .. }), "{error:?}");
+    assert!(
+        matches!(error, ContextError::PathTooLong { .. }),
+        "{error:?}"
+    );
 
     let component = "c".repeat(300);
     let mut builder = Builder::new(Vec::new());
     let mut header = Header::new_gnu();
     header.set_size(1);
     header.set_mode(0o644);
-    builder.append_data(&mut header, &component, &b"x"[..]).expect("long component");
-    let error = Context::from_archive(builder.into_inner().expect("finish")).expect_err("component");
-    assert!(matches!(error, ContextError::NameTooLong { .. }), "{error:?}");
+    builder
+        .append_data(&mut header, &component, &b"x"[..])
+        .expect("long component");
+    let error =
+        Context::from_archive(builder.into_inner().expect("finish")).expect_err("component");
+    assert!(
+        matches!(error, ContextError::NameTooLong { .. }),
+        "{error:?}"
+    );
 
     let mut builder = Builder::new(Vec::new());
     for i in 0..50 {
         let mut header = Header::new_gnu();
         header.set_size(0);
         header.set_mode(0o644);
-        builder.append_data(&mut header, format!("f{i}"), std::io::empty()).expect("entry");
+        builder
+            .append_data(&mut header, format!("f{i}"), std::io::empty())
+            .expect("entry");
     }
-    let limits = Limits { max_entries: 20, ..Limits::default() };
-    let error = Context::from_archive_with_limits(builder.into_inner().expect("finish"), limits).expect_err("entries");
+    let limits = Limits {
+        max_entries: 20,
+        ..Limits::default()
+    };
+    let error = Context::from_archive_with_limits(builder.into_inner().expect("finish"), limits)
+        .expect_err("entries");
     assert_eq!(error, ContextError::TooManyEntries { limit: 20 });
 }
 
@@ -284,11 +408,18 @@ fn a_one_gigabyte_file_of_zeros_is_refused_at_its_header() {
     for _ in 0..1024 {
         bomb.extend_from_slice(&member);
     }
-    assert!(bomb.len() < 2 * MIB, "the bomb itself is small ({} bytes)", bomb.len());
+    assert!(
+        bomb.len() < 2 * MIB,
+        "the bomb itself is small ({} bytes)",
+        bomb.len()
+    );
     let started = Instant::now();
     let error = Context::from_archive(bomb).expect_err("bomb");
     assert!(matches!(error, ContextError::TooLarge { .. }), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(5), "refused quickly");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "refused quickly"
+    );
 }
 
 #[test]
@@ -308,7 +439,14 @@ fn a_stream_of_many_zero_files_trips_the_ratio_guard() {
     }
     let started = Instant::now();
     let error = Context::from_archive(bomb).expect_err("bomb");
-    assert!(matches!(error, ContextError::CompressionBomb { .. }), "{error:?}");
+    assert!(
+        matches!(error, ContextError::CompressionBomb { .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("decompression bomb"));
-    assert!(started.elapsed() < Duration::from_secs(10), "refused quickly: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "refused quickly: {:?}",
+        started.elapsed()
+    );
 }

@@ -50,7 +50,9 @@ fn using_parent_result(pm: &PatternMatcher, text: &str) -> Result<bool, PatternE
     if parent != "." {
         let dirs: Vec<&str> = parent.split('/').collect();
         for i in 1..=dirs.len() {
-            parent_matched = pm.matches_using_parent_result(&dirs[..i].join("/"), parent_matched).unwrap_or(false);
+            parent_matched = pm
+                .matches_using_parent_result(&dirs[..i].join("/"), parent_matched)
+                .unwrap_or(false);
         }
     }
     pm.matches_using_parent_result(text, parent_matched)
@@ -58,7 +60,9 @@ fn using_parent_result(pm: &PatternMatcher, text: &str) -> Result<bool, PatternE
 
 #[test]
 fn patternmatcher_conformance_table() {
-    let Some(dir) = common::shared("conformance/patternmatcher") else { return };
+    let Some(dir) = common::shared("conformance/patternmatcher") else {
+        return;
+    };
     let table = std::fs::read_to_string(dir.join("cases.tsv")).expect("cases.tsv readable");
     let mut rows = 0;
     let mut passed = 0;
@@ -69,7 +73,8 @@ fn patternmatcher_conformance_table() {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         assert!(cols.len() >= 6, "malformed row: {line:?}");
-        let patterns: Vec<String> = serde_json::from_str(cols[0]).expect("patterns_json is a JSON array");
+        let patterns: Vec<String> =
+            serde_json::from_str(cols[0]).expect("patterns_json is a JSON array");
         let path = cols[1];
         let expected = match cols[2] {
             "true" => Expect::True,
@@ -86,8 +91,14 @@ fn patternmatcher_conformance_table() {
             // Malformed-pattern regression: New succeeds, every match reports the error.
             match PatternMatcher::new(&patterns) {
                 Ok(pm) => {
-                    got.push(("MatchesOrParentMatches#1", verdict(pm.matches_or_parent_matches(path))));
-                    got.push(("MatchesOrParentMatches#2", verdict(pm.matches_or_parent_matches(path))));
+                    got.push((
+                        "MatchesOrParentMatches#1",
+                        verdict(pm.matches_or_parent_matches(path)),
+                    ));
+                    got.push((
+                        "MatchesOrParentMatches#2",
+                        verdict(pm.matches_or_parent_matches(path)),
+                    ));
                 }
                 // New must succeed for this row: report its error as a wrong verdict.
                 Err(e) => {
@@ -98,18 +109,33 @@ fn patternmatcher_conformance_table() {
         } else {
             match PatternMatcher::new(&patterns) {
                 Ok(pm) => {
-                    got.push(("MatchesOrParentMatches", verdict(pm.matches_or_parent_matches(path))));
-                    got.push(("MatchesUsingParentResults", verdict(using_parent_results(&pm, path))));
+                    got.push((
+                        "MatchesOrParentMatches",
+                        verdict(pm.matches_or_parent_matches(path)),
+                    ));
+                    got.push((
+                        "MatchesUsingParentResults",
+                        verdict(using_parent_results(&pm, path)),
+                    ));
                     got.push((
                         "MatchesUsingParentResultsNoContext",
-                        verdict(pm.matches_using_parent_results(path, &MatchInfo::default()).map(|(m, _)| m)),
+                        verdict(
+                            pm.matches_using_parent_results(path, &MatchInfo::default())
+                                .map(|(m, _)| m),
+                        ),
                     ));
                     if api.ends_with("/ MatchesUsingParentResult") {
-                        got.push(("MatchesUsingParentResult", verdict(using_parent_result(&pm, path))));
+                        got.push((
+                            "MatchesUsingParentResult",
+                            verdict(using_parent_result(&pm, path)),
+                        ));
                     }
                     // The package function agrees (it only adds Clean and the "." guard).
                     if path != "/" && !path.ends_with('/') {
-                        got.push(("package MatchesOrParentMatches", verdict(matches_or_parent_matches(path, &patterns))));
+                        got.push((
+                            "package MatchesOrParentMatches",
+                            verdict(matches_or_parent_matches(path, &patterns)),
+                        ));
                     }
                 }
                 Err(e) => got.push(("New", verdict(Err(e)))),
@@ -123,18 +149,29 @@ fn patternmatcher_conformance_table() {
         if wrong.is_empty() {
             passed += 1;
         } else {
-            failures.push(format!("{patterns:?} {path:?} expected {expected:?}: {}", wrong.join(", ")));
+            failures.push(format!(
+                "{patterns:?} {path:?} expected {expected:?}: {}",
+                wrong.join(", ")
+            ));
         }
     }
     println!("patternmatcher conformance: {passed}/{rows} rows pass");
     assert_eq!(rows, 138, "the table has 138 rows");
-    assert!(failures.is_empty(), "{} failing rows:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing rows:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn ignorefile_read_all_fixture() {
-    let Some(dir) = common::shared("conformance/patternmatcher") else { return };
-    let text = std::fs::read_to_string(dir.join("ignorefile_readall_case.json")).expect("fixture readable");
+    let Some(dir) = common::shared("conformance/patternmatcher") else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("ignorefile_readall_case.json"))
+        .expect("fixture readable");
     let fixture: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
     let input = fixture["input"].as_str().expect("input string");
     let expected: Vec<String> = fixture["expected_patterns"]
@@ -143,15 +180,22 @@ fn ignorefile_read_all_fixture() {
         .iter()
         .map(|v| v.as_str().expect("string").to_string())
         .collect();
-    let got: Vec<String> = read_ignore_lines(input).expect("reads").into_iter().map(|l| l.pattern).collect();
+    let got: Vec<String> = read_ignore_lines(input)
+        .expect("reads")
+        .into_iter()
+        .map(|l| l.pattern)
+        .collect();
     assert_eq!(got, expected);
 }
 
 #[test]
 fn compile_cases_translate_like_go() {
     // compile_cases.tsv: the match type Go picks and the regexp it builds for `/`.
-    let Some(dir) = common::shared("conformance/patternmatcher") else { return };
-    let table = std::fs::read_to_string(dir.join("compile_cases.tsv")).expect("compile_cases.tsv readable");
+    let Some(dir) = common::shared("conformance/patternmatcher") else {
+        return;
+    };
+    let table =
+        std::fs::read_to_string(dir.join("compile_cases.tsv")).expect("compile_cases.tsv readable");
     let mut rows = 0;
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -164,7 +208,11 @@ fn compile_cases_translate_like_go() {
             "regexpMatch" => MatchKind::Regex(regexp.to_string()),
             other => panic!("unknown match type {other:?}"),
         };
-        assert_eq!(pm.patterns()[0].match_kind(), Ok(want), "pattern {pattern:?}");
+        assert_eq!(
+            pm.patterns()[0].match_kind(),
+            Ok(want),
+            "pattern {pattern:?}"
+        );
         rows += 1;
     }
     println!("patternmatcher compile cases: {rows}/21 translate like Go");

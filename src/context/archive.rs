@@ -53,17 +53,31 @@ pub fn detect_format(bytes: &[u8]) -> ArchiveFormat {
 
 /// A tar header has a valid checksum at offset 148, or the archive is only end-of-archive zeros.
 fn looks_like_tar(bytes: &[u8]) -> bool {
-    let Some(header) = bytes.get(..512) else { return false };
+    let Some(header) = bytes.get(..512) else {
+        return false;
+    };
     if header.iter().all(|&b| b == 0) {
         return true;
     }
     let field = &header[148..156];
-    let text: String = field.iter().take_while(|&&b| b != 0 && b != b' ').map(|&b| b as char).collect();
-    let Ok(stored) = u32::from_str_radix(text.trim(), 8) else { return false };
+    let text: String = field
+        .iter()
+        .take_while(|&&b| b != 0 && b != b' ')
+        .map(|&b| b as char)
+        .collect();
+    let Ok(stored) = u32::from_str_radix(text.trim(), 8) else {
+        return false;
+    };
     let sum: u32 = header
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { u32::from(b' ') } else { u32::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                u32::from(b' ')
+            } else {
+                u32::from(b)
+            }
+        })
         .sum();
     sum == stored
 }
@@ -75,7 +89,10 @@ impl Context {
     }
 
     /// Loads a `.tar` or `.tar.gz` buffer with explicit limits.
-    pub fn from_archive_with_limits(bytes: Vec<u8>, limits: Limits) -> Result<Context, ContextError> {
+    pub fn from_archive_with_limits(
+        bytes: Vec<u8>,
+        limits: Limits,
+    ) -> Result<Context, ContextError> {
         match detect_format(&bytes) {
             ArchiveFormat::Tar => {
                 let buffer = SharedBuffer::new(bytes);
@@ -83,20 +100,29 @@ impl Context {
                 load_tar(reader, Some(&buffer), limits)
             }
             ArchiveFormat::Gzip => {
-                let counted = CountingReader { inner: bytes.as_slice(), consumed: 0 };
-                let guarded = BombGuard { decoder: MultiGzDecoder::new(counted), produced: 0, limits };
+                let counted = CountingReader {
+                    inner: bytes.as_slice(),
+                    consumed: 0,
+                };
+                let guarded = BombGuard {
+                    decoder: MultiGzDecoder::new(counted),
+                    produced: 0,
+                    limits,
+                };
                 load_tar(guarded, None, limits)
             }
             ArchiveFormat::Bzip2 => Err(ContextError::UnsupportedCompression { format: "bzip2" }),
             ArchiveFormat::Xz => Err(ContextError::UnsupportedCompression { format: "xz" }),
             ArchiveFormat::Zstd => Err(ContextError::UnsupportedCompression { format: "zstd" }),
             ArchiveFormat::Unknown if bytes.len() < 512 && !bytes.is_empty() => {
-                Err(ContextError::NotAnArchive { detail: format!("only {} bytes, shorter than a tar header", bytes.len()) })
+                Err(ContextError::NotAnArchive {
+                    detail: format!("only {} bytes, shorter than a tar header", bytes.len()),
+                })
             }
             ArchiveFormat::Unknown if bytes.is_empty() => Ok(Context::with_limits(limits)),
-            ArchiveFormat::Unknown => {
-                Err(ContextError::NotAnArchive { detail: "the first header has no valid tar checksum".to_string() })
-            }
+            ArchiveFormat::Unknown => Err(ContextError::NotAnArchive {
+                detail: "the first header has no valid tar checksum".to_string(),
+            }),
         }
     }
 }
@@ -150,16 +176,25 @@ impl Read for BombGuard<'_> {
 
 /// Maps an I/O error from the tar/gzip layers to a context error.
 fn archive_error(error: io::Error, limits: &Limits) -> ContextError {
-    if error.get_ref().is_some_and(|inner| inner.is::<BombDetected>()) {
-        return ContextError::CompressionBomb { ratio_limit: limits.max_compression_ratio };
+    if error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<BombDetected>())
+    {
+        return ContextError::CompressionBomb {
+            ratio_limit: limits.max_compression_ratio,
+        };
     }
     let detail = error.to_string();
     match error.kind() {
         io::ErrorKind::UnexpectedEof => ContextError::Truncated { detail },
         _ if detail.contains("failed to read entire block") => ContextError::Truncated { detail },
         _ if detail.contains("checksum mismatch") => ContextError::NotAnArchive { detail },
-        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData if detail.contains("gzip") || detail.contains("deflate") => {
-            ContextError::MalformedArchive { detail: format!("gzip: {detail}") }
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData
+            if detail.contains("gzip") || detail.contains("deflate") =>
+        {
+            ContextError::MalformedArchive {
+                detail: format!("gzip: {detail}"),
+            }
         }
         _ => ContextError::MalformedArchive { detail },
     }
@@ -186,14 +221,19 @@ struct PaxOverrides {
 
 /// Parses PAX records (`"<len> <key>=<value>\n"`), refusing malformed ones.
 fn parse_pax(data: &[u8]) -> Result<PaxOverrides, ContextError> {
-    let bad = |what: &str| ContextError::MalformedArchive { detail: format!("bad PAX extended header: {what}") };
+    let bad = |what: &str| ContextError::MalformedArchive {
+        detail: format!("bad PAX extended header: {what}"),
+    };
     let mut out = PaxOverrides::default();
     let mut rest = data;
     while !rest.is_empty() {
         if rest.iter().all(|&b| b == 0) {
             break;
         }
-        let space = rest.iter().position(|&b| b == b' ').ok_or_else(|| bad("record without length"))?;
+        let space = rest
+            .iter()
+            .position(|&b| b == b' ')
+            .ok_or_else(|| bad("record without length"))?;
         let len: usize = std::str::from_utf8(&rest[..space])
             .ok()
             .and_then(|s| s.parse().ok())
@@ -203,15 +243,36 @@ fn parse_pax(data: &[u8]) -> Result<PaxOverrides, ContextError> {
         }
         let record = &rest[space + 1..len - 1];
         rest = &rest[len..];
-        let eq = record.iter().position(|&b| b == b'=').ok_or_else(|| bad("record without '='"))?;
+        let eq = record
+            .iter()
+            .position(|&b| b == b'=')
+            .ok_or_else(|| bad("record without '='"))?;
         let (key, value) = (&record[..eq], &record[eq + 1..]);
         let number = |v: &[u8]| std::str::from_utf8(v).ok().map(str::to_string);
         match key {
             b"path" => out.path = Some(value.to_vec()),
             b"linkpath" => out.link = Some(value.to_vec()),
-            b"size" => out.size = Some(number(value).and_then(|s| s.parse().ok()).ok_or_else(|| bad("size"))?),
-            b"uid" => out.uid = Some(number(value).and_then(|s| s.parse().ok()).ok_or_else(|| bad("uid"))?),
-            b"gid" => out.gid = Some(number(value).and_then(|s| s.parse().ok()).ok_or_else(|| bad("gid"))?),
+            b"size" => {
+                out.size = Some(
+                    number(value)
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("size"))?,
+                )
+            }
+            b"uid" => {
+                out.uid = Some(
+                    number(value)
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("uid"))?,
+                )
+            }
+            b"gid" => {
+                out.gid = Some(
+                    number(value)
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("gid"))?,
+                )
+            }
             b"mtime" => {
                 // Decimal seconds, possibly with a fraction; whole seconds are kept.
                 let text = number(value).ok_or_else(|| bad("mtime"))?;
@@ -229,16 +290,24 @@ fn utf8_name(bytes: &[u8]) -> Result<String, ContextError> {
         Some(nul) => &bytes[..nul],
         None => bytes,
     };
-    String::from_utf8(trimmed.to_vec())
-        .map_err(|_| ContextError::NonUtf8Path { lossy: String::from_utf8_lossy(trimmed).into_owned() })
+    String::from_utf8(trimmed.to_vec()).map_err(|_| ContextError::NonUtf8Path {
+        lossy: String::from_utf8_lossy(trimmed).into_owned(),
+    })
 }
 
 /// Reads a tar stream into a context. `shared` is the whole archive when it is uncompressed,
 /// so file data can be referenced instead of copied.
-fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -> Result<Context, ContextError> {
+fn load_tar<R: Read>(
+    reader: R,
+    shared: Option<&SharedBuffer>,
+    limits: Limits,
+) -> Result<Context, ContextError> {
     let mut context = Context::with_limits(limits);
     let mut archive = Archive::new(reader);
-    let entries = archive.entries().map_err(|e| archive_error(e, &limits))?.raw(true);
+    let entries = archive
+        .entries()
+        .map_err(|e| archive_error(e, &limits))?
+        .raw(true);
     let mut pending = Pending::default();
     // Raw records, extension headers included, bounded so a stream of empty records ends.
     let mut records = 0usize;
@@ -247,14 +316,19 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
         let mut entry = entry.map_err(|e| archive_error(e, &limits))?;
         records += 1;
         if records > max_records {
-            return Err(ContextError::TooManyEntries { limit: limits.max_entries });
+            return Err(ContextError::TooManyEntries {
+                limit: limits.max_entries,
+            });
         }
         let header = entry.header().clone();
         let entry_type = header.entry_type();
         let size = entry.size();
         let extension = matches!(
             entry_type,
-            EntryType::GNULongName | EntryType::GNULongLink | EntryType::XHeader | EntryType::XGlobalHeader
+            EntryType::GNULongName
+                | EntryType::GNULongLink
+                | EntryType::XHeader
+                | EntryType::XGlobalHeader
         );
         if extension {
             let limit = match entry_type {
@@ -264,7 +338,10 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
             if size > limit {
                 return Err(match entry_type {
                     EntryType::GNULongName | EntryType::GNULongLink => ContextError::PathTooLong {
-                        path: String::from_utf8_lossy(&header.as_old().name).chars().take(80).collect(),
+                        path: String::from_utf8_lossy(&header.as_old().name)
+                            .chars()
+                            .take(80)
+                            .collect(),
                         limit: limits.max_path_bytes,
                     },
                     _ => ContextError::MalformedArchive {
@@ -273,9 +350,13 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
                 });
             }
             let mut data = Vec::with_capacity(size as usize);
-            entry.read_to_end(&mut data).map_err(|e| archive_error(e, &limits))?;
+            entry
+                .read_to_end(&mut data)
+                .map_err(|e| archive_error(e, &limits))?;
             if data.len() as u64 != size {
-                return Err(ContextError::Truncated { detail: "extension header data cut short".to_string() });
+                return Err(ContextError::Truncated {
+                    detail: "extension header data cut short".to_string(),
+                });
             }
             match entry_type {
                 EntryType::GNULongName => pending.long_name = Some(data),
@@ -298,8 +379,14 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
                 });
             }
         }
-        let raw_name = pax.path.or(pending.long_name.take()).unwrap_or_else(|| entry.path_bytes().into_owned());
-        let raw_link = pax.link.or(pending.long_link.take()).or_else(|| entry.link_name_bytes().map(|c| c.into_owned()));
+        let raw_name = pax
+            .path
+            .or(pending.long_name.take())
+            .unwrap_or_else(|| entry.path_bytes().into_owned());
+        let raw_link = pax
+            .link
+            .or(pending.long_link.take())
+            .or_else(|| entry.link_name_bytes().map(|c| c.into_owned()));
         let name = utf8_name(&raw_name)?;
         let old = header.as_old();
         let meta = Metadata {
@@ -321,26 +408,46 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
         let path = context.check_path(&name)?;
         match entry_type {
             EntryType::Regular | EntryType::Continuous => {
-                if size > limits.max_context_bytes.saturating_sub(context.total_bytes()) {
-                    return Err(ContextError::TooLarge { limit: limits.max_context_bytes });
+                if size
+                    > limits
+                        .max_context_bytes
+                        .saturating_sub(context.total_bytes())
+                {
+                    return Err(ContextError::TooLarge {
+                        limit: limits.max_context_bytes,
+                    });
                 }
                 let content = match shared {
                     Some(buffer) => {
                         let start = usize::try_from(entry.raw_file_position()).ok();
                         let len = usize::try_from(size).ok();
                         match (start, len) {
-                            (Some(start), Some(len)) => buffer.slice(start, len).ok_or_else(|| ContextError::Truncated {
-                                detail: format!("data of {name:?} goes past the end of the archive"),
-                            })?,
-                            _ => return Err(ContextError::TooLarge { limit: limits.max_context_bytes }),
+                            (Some(start), Some(len)) => {
+                                buffer
+                                    .slice(start, len)
+                                    .ok_or_else(|| ContextError::Truncated {
+                                        detail: format!(
+                                            "data of {name:?} goes past the end of the archive"
+                                        ),
+                                    })?
+                            }
+                            _ => {
+                                return Err(ContextError::TooLarge {
+                                    limit: limits.max_context_bytes,
+                                })
+                            }
                         }
                     }
                     None => {
                         // Grow as data arrives: a lying header cannot make us allocate up front.
                         let mut data = Vec::with_capacity(size.min(64 * 1024 * 1024) as usize);
-                        entry.read_to_end(&mut data).map_err(|e| archive_error(e, &limits))?;
+                        entry
+                            .read_to_end(&mut data)
+                            .map_err(|e| archive_error(e, &limits))?;
                         if data.len() as u64 != size {
-                            return Err(ContextError::Truncated { detail: format!("data of {name:?} is cut short") });
+                            return Err(ContextError::Truncated {
+                                detail: format!("data of {name:?} is cut short"),
+                            });
                         }
                         FileContent::from_vec(data)
                     }
@@ -351,25 +458,54 @@ fn load_tar<R: Read>(reader: R, shared: Option<&SharedBuffer>, limits: Limits) -
                 context.insert_dir(&path, meta)?;
             }
             EntryType::Symlink => {
-                let target = raw_link.as_deref().map(utf8_name).transpose()?.unwrap_or_default();
-                context.insert_symlink(&path, &target, Metadata { mode: SYMLINK_MODE, ..meta })?;
+                let target = raw_link
+                    .as_deref()
+                    .map(utf8_name)
+                    .transpose()?
+                    .unwrap_or_default();
+                context.insert_symlink(
+                    &path,
+                    &target,
+                    Metadata {
+                        mode: SYMLINK_MODE,
+                        ..meta
+                    },
+                )?;
             }
             EntryType::Link => {
-                let target_name = raw_link.as_deref().map(utf8_name).transpose()?.unwrap_or_default();
-                let bad = || ContextError::BadHardLink { path: path.clone(), target: target_name.clone() };
+                let target_name = raw_link
+                    .as_deref()
+                    .map(utf8_name)
+                    .transpose()?
+                    .unwrap_or_default();
+                let bad = || ContextError::BadHardLink {
+                    path: path.clone(),
+                    target: target_name.clone(),
+                };
                 let target = context.check_path(&target_name).map_err(|_| bad())?;
-                let content = context.get_canonical(&target).and_then(|e| e.content()).cloned().ok_or_else(bad)?;
+                let content = context
+                    .get_canonical(&target)
+                    .and_then(|e| e.content())
+                    .cloned()
+                    .ok_or_else(bad)?;
                 context.insert_file(&path, content, meta)?;
             }
             EntryType::Char => return Err(unsupported(&name, "character device")),
             EntryType::Block => return Err(unsupported(&name, "block device")),
             EntryType::Fifo => return Err(unsupported(&name, "FIFO")),
             EntryType::GNUSparse => return Err(unsupported(&name, "sparse file")),
-            other => return Err(unsupported(&name, &format!("tar type {:?}", other.as_byte() as char))),
+            other => {
+                return Err(unsupported(
+                    &name,
+                    &format!("tar type {:?}", other.as_byte() as char),
+                ))
+            }
         }
     }
     if pending.long_name.is_some() || pending.long_link.is_some() || pending.pax.is_some() {
-        return Err(ContextError::Truncated { detail: "extension header without the entry it describes".to_string() });
+        return Err(ContextError::Truncated {
+            detail: "extension header without the entry it describes".to_string(),
+        });
     }
     Ok(context)
 }
@@ -385,7 +521,10 @@ fn lenient(raw: &[u8], parsed: io::Result<u64>, limits: &Limits) -> Result<u64, 
 }
 
 fn unsupported(name: &str, kind: &str) -> ContextError {
-    ContextError::UnsupportedEntry { path: name.to_string(), kind: kind.to_string() }
+    ContextError::UnsupportedEntry {
+        path: name.to_string(),
+        kind: kind.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -80,7 +80,12 @@ impl FileContent {
     }
 
     fn slice_of(backing: &Arc<Backing>, start: usize, len: usize) -> FileContent {
-        FileContent(Arc::new(Inner { backing: Arc::clone(backing), start, len, digest: OnceLock::new() }))
+        FileContent(Arc::new(Inner {
+            backing: Arc::clone(backing),
+            start,
+            len,
+            digest: OnceLock::new(),
+        }))
     }
 
     /// The bytes.
@@ -101,7 +106,10 @@ impl FileContent {
 
     /// SHA-256 of the bytes: computed on the first call, then cached for every clone.
     pub fn digest(&self) -> ContentDigest {
-        *self.0.digest.get_or_init(|| ContentDigest::of(self.bytes()))
+        *self
+            .0
+            .digest
+            .get_or_init(|| ContentDigest::of(self.bytes()))
     }
 
     /// Whether the digest has already been computed (lets tests and the UI see cache hits).
@@ -117,7 +125,9 @@ impl FileContent {
 
 impl fmt::Debug for FileContent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileContent").field("len", &self.len()).finish()
+        f.debug_struct("FileContent")
+            .field("len", &self.len())
+            .finish()
     }
 }
 

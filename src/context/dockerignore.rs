@@ -27,17 +27,31 @@ pub enum DockerignoreError {
     /// A line longer than [`MAX_IGNORE_LINE_BYTES`] (Go: `bufio.Scanner: token too long`).
     LineTooLong { line: usize },
     /// A pattern `patternmatcher.New` rejects (`!` alone, malformed glob).
-    Pattern { line: usize, pattern: String, error: PatternError },
+    Pattern {
+        line: usize,
+        pattern: String,
+        error: PatternError,
+    },
 }
 
 impl fmt::Display for DockerignoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DockerignoreError::LineTooLong { line } => {
-                write!(f, "error reading .dockerignore: line {line}: bufio.Scanner: token too long")
+                write!(
+                    f,
+                    "error reading .dockerignore: line {line}: bufio.Scanner: token too long"
+                )
             }
-            DockerignoreError::Pattern { line, pattern, error } => {
-                write!(f, "invalid .dockerignore pattern {pattern:?} on line {line}: {error}")
+            DockerignoreError::Pattern {
+                line,
+                pattern,
+                error,
+            } => {
+                write!(
+                    f,
+                    "invalid .dockerignore pattern {pattern:?} on line {line}: {error}"
+                )
             }
         }
     }
@@ -88,7 +102,10 @@ pub fn read_ignore_lines(text: &str) -> Result<Vec<IgnoreLine>, DockerignoreErro
         if invert {
             cleaned.insert(0, '!');
         }
-        out.push(IgnoreLine { pattern: cleaned, line });
+        out.push(IgnoreLine {
+            pattern: cleaned,
+            line,
+        });
     }
     Ok(out)
 }
@@ -126,16 +143,25 @@ impl Dockerignore {
         // from the whole list (`New` drops nothing that ReadAll kept: patterns are non-empty).
         for line in &lines {
             if let Err(error) = PatternMatcher::new(std::slice::from_ref(&line.pattern)) {
-                return Err(DockerignoreError::Pattern { line: line.line, pattern: line.pattern.clone(), error });
+                return Err(DockerignoreError::Pattern {
+                    line: line.line,
+                    pattern: line.pattern.clone(),
+                    error,
+                });
             }
         }
         let patterns: Vec<&str> = lines.iter().map(|l| l.pattern.as_str()).collect();
-        let matcher = PatternMatcher::new(&patterns).map_err(|error| DockerignoreError::Pattern {
-            line: 0,
-            pattern: String::new(),
-            error,
-        })?;
-        Ok(Dockerignore { source: source.to_string(), lines, matcher })
+        let matcher =
+            PatternMatcher::new(&patterns).map_err(|error| DockerignoreError::Pattern {
+                line: 0,
+                pattern: String::new(),
+                error,
+            })?;
+        Ok(Dockerignore {
+            source: source.to_string(),
+            lines,
+            matcher,
+        })
     }
 
     /// The context path of the ignore file this came from.
@@ -175,10 +201,13 @@ impl Dockerignore {
         if !outcome.matched {
             return Ok(None);
         }
-        Ok(outcome.decided_by.and_then(|i| self.lines.get(i)).map(|l| Exclusion {
-            pattern: l.pattern.as_str(),
-            line: l.line,
-        }))
+        Ok(outcome
+            .decided_by
+            .and_then(|i| self.lines.get(i))
+            .map(|l| Exclusion {
+                pattern: l.pattern.as_str(),
+                line: l.line,
+            }))
     }
 }
 
@@ -187,7 +216,9 @@ impl Dockerignore {
 /// then `.dockerignore` at the context root. The first that exists applies (even if empty).
 pub fn ignore_file_candidates(dockerfile_path: &str) -> Vec<String> {
     let mut out = Vec::with_capacity(2);
-    let trimmed = dockerfile_path.trim_start_matches("./").trim_start_matches('/');
+    let trimmed = dockerfile_path
+        .trim_start_matches("./")
+        .trim_start_matches('/');
     if !trimmed.is_empty() {
         out.push(format!("{trimmed}.dockerignore"));
     }
@@ -202,40 +233,84 @@ mod tests {
     #[test]
     fn read_all_matches_go_fixture() {
         let input = "test1\n/test2\n/a/file/here\n\nlastfile\n# this is a comment\n! /inverted/abs/path\n!\n! ";
-        let got: Vec<String> = read_ignore_lines(input).expect("reads").into_iter().map(|l| l.pattern).collect();
-        assert_eq!(got, ["test1", "test2", "a/file/here", "lastfile", "!inverted/abs/path", "!", "!"]);
+        let got: Vec<String> = read_ignore_lines(input)
+            .expect("reads")
+            .into_iter()
+            .map(|l| l.pattern)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "test1",
+                "test2",
+                "a/file/here",
+                "lastfile",
+                "!inverted/abs/path",
+                "!",
+                "!"
+            ]
+        );
     }
 
     #[test]
     fn comments_bom_and_crlf() {
-        let lines = read_ignore_lines("\u{feff}# c\r\n  # not a comment\r\ndocs/\r\n").expect("reads");
+        let lines =
+            read_ignore_lines("\u{feff}# c\r\n  # not a comment\r\ndocs/\r\n").expect("reads");
         assert_eq!(
             lines,
             [
-                IgnoreLine { pattern: "# not a comment".into(), line: 2 },
-                IgnoreLine { pattern: "docs".into(), line: 3 }
+                IgnoreLine {
+                    pattern: "# not a comment".into(),
+                    line: 2
+                },
+                IgnoreLine {
+                    pattern: "docs".into(),
+                    line: 3
+                }
             ]
         );
     }
 
     #[test]
     fn explains_exclusions_with_lines() {
-        let di = Dockerignore::parse(".dockerignore", "# header\nba*\nDockerfile\n!bay\n.dockerignore\n").expect("ok");
-        assert_eq!(di.excluded_by("bar").expect("ok"), Some(Exclusion { pattern: "ba*", line: 2 }));
+        let di = Dockerignore::parse(
+            ".dockerignore",
+            "# header\nba*\nDockerfile\n!bay\n.dockerignore\n",
+        )
+        .expect("ok");
+        assert_eq!(
+            di.excluded_by("bar").expect("ok"),
+            Some(Exclusion {
+                pattern: "ba*",
+                line: 2
+            })
+        );
         assert_eq!(di.excluded_by("bay").expect("ok"), None);
         assert_eq!(di.excluded_by("foo").expect("ok"), None);
-        assert_eq!(di.excluded_by(".dockerignore").expect("ok"), Some(Exclusion { pattern: ".dockerignore", line: 5 }));
+        assert_eq!(
+            di.excluded_by(".dockerignore").expect("ok"),
+            Some(Exclusion {
+                pattern: ".dockerignore",
+                line: 5
+            })
+        );
         assert!(di.has_exceptions());
     }
 
     #[test]
     fn lone_exclamation_is_refused_with_its_line() {
         let e = Dockerignore::parse(".dockerignore", "a\n!\n").expect_err("must fail");
-        assert_eq!(e.to_string(), "invalid .dockerignore pattern \"!\" on line 2: illegal exclusion pattern: \"!\"");
+        assert_eq!(
+            e.to_string(),
+            "invalid .dockerignore pattern \"!\" on line 2: illegal exclusion pattern: \"!\""
+        );
     }
 
     #[test]
     fn dockerfile_specific_ignore_file_first() {
-        assert_eq!(ignore_file_candidates("build/app.Dockerfile"), ["build/app.Dockerfile.dockerignore", ".dockerignore"]);
+        assert_eq!(
+            ignore_file_candidates("build/app.Dockerfile"),
+            ["build/app.Dockerfile.dockerignore", ".dockerignore"]
+        );
     }
 }

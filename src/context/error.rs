@@ -49,7 +49,10 @@ pub enum ContextError {
     /// Too many symbolic links while resolving a path (a cycle).
     TooManySymlinks { path: String },
     /// The applicable ignore file is invalid.
-    Dockerignore { file: String, error: DockerignoreError },
+    Dockerignore {
+        file: String,
+        error: DockerignoreError,
+    },
 }
 
 impl fmt::Display for ContextError {

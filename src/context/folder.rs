@@ -23,7 +23,10 @@ impl Context {
         let mut context = Context::with_limits(limits);
         let root_meta = fs::metadata(root).map_err(|e| io_error(root, &e))?;
         if !root_meta.is_dir() {
-            return Err(ContextError::Io { path: root.display().to_string(), detail: "not a directory".to_string() });
+            return Err(ContextError::Io {
+                path: root.display().to_string(),
+                detail: "not a directory".to_string(),
+            });
         }
         context.set_root_metadata(metadata_of(&root_meta, false));
         // Explicit stack: deep trees cannot overflow the call stack.
@@ -51,16 +54,29 @@ impl Context {
                     let target = fs::read_link(&disk).map_err(|e| io_error(&disk, &e))?;
                     let target = target
                         .to_str()
-                        .ok_or_else(|| ContextError::NonUtf8Path { lossy: target.to_string_lossy().into_owned() })?
+                        .ok_or_else(|| ContextError::NonUtf8Path {
+                            lossy: target.to_string_lossy().into_owned(),
+                        })?
                         .to_string();
-                    context.insert_symlink(&rel, &target, Metadata { mode: SYMLINK_MODE, ..metadata_of(&meta, true) })?;
+                    context.insert_symlink(
+                        &rel,
+                        &target,
+                        Metadata {
+                            mode: SYMLINK_MODE,
+                            ..metadata_of(&meta, true)
+                        },
+                    )?;
                 } else if file_type.is_dir() {
                     context.insert_dir(&rel, metadata_of(&meta, false))?;
                     subdirs.push(rel);
                 } else if file_type.is_file() {
-                    let remaining = limits.max_context_bytes.saturating_sub(context.total_bytes());
+                    let remaining = limits
+                        .max_context_bytes
+                        .saturating_sub(context.total_bytes());
                     if meta.len() > remaining {
-                        return Err(ContextError::TooLarge { limit: limits.max_context_bytes });
+                        return Err(ContextError::TooLarge {
+                            limit: limits.max_context_bytes,
+                        });
                     }
                     let mut data = Vec::with_capacity(meta.len() as usize);
                     let file = fs::File::open(&disk).map_err(|e| io_error(&disk, &e))?;
@@ -68,11 +84,18 @@ impl Context {
                     file.take(remaining.saturating_add(1))
                         .read_to_end(&mut data)
                         .map_err(|e| io_error(&disk, &e))?;
-                    context.insert_file(&rel, FileContent::from_vec(data), metadata_of(&meta, false))?;
+                    context.insert_file(
+                        &rel,
+                        FileContent::from_vec(data),
+                        metadata_of(&meta, false),
+                    )?;
                 } else if is_socket(&file_type) {
                     continue;
                 } else {
-                    return Err(ContextError::UnsupportedEntry { path: rel, kind: special_kind(&file_type) });
+                    return Err(ContextError::UnsupportedEntry {
+                        path: rel,
+                        kind: special_kind(&file_type),
+                    });
                 }
             }
             stack.extend(subdirs.into_iter().rev());
@@ -82,7 +105,10 @@ impl Context {
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> ContextError {
-    ContextError::Io { path: path.display().to_string(), detail: error.to_string() }
+    ContextError::Io {
+        path: path.display().to_string(),
+        detail: error.to_string(),
+    }
 }
 
 fn mtime_of(meta: &fs::Metadata) -> i64 {
@@ -95,7 +121,12 @@ fn mtime_of(meta: &fs::Metadata) -> i64 {
 #[cfg(unix)]
 fn metadata_of(meta: &fs::Metadata, _symlink: bool) -> Metadata {
     use std::os::unix::fs::MetadataExt;
-    Metadata { mode: meta.mode() & 0o7777, uid: meta.uid(), gid: meta.gid(), mtime: mtime_of(meta) }
+    Metadata {
+        mode: meta.mode() & 0o7777,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        mtime: mtime_of(meta),
+    }
 }
 
 #[cfg(not(unix))]
@@ -109,7 +140,12 @@ fn metadata_of(meta: &fs::Metadata, symlink: bool) -> Metadata {
     } else {
         super::tree::DEFAULT_FILE_MODE
     };
-    Metadata { mode, uid: 0, gid: 0, mtime: mtime_of(meta) }
+    Metadata {
+        mode,
+        uid: 0,
+        gid: 0,
+        mtime: mtime_of(meta),
+    }
 }
 
 #[cfg(unix)]

@@ -285,7 +285,9 @@ mod tests {
         for (p, s, want) in ok {
             assert_eq!(go_match(p, s), Ok(*want), "Match({p:?}, {s:?})");
         }
-        for p in ["[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a["] {
+        for p in [
+            "[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a[",
+        ] {
             assert_eq!(go_match(p, "a"), Err(BadPattern), "Match({p:?})");
         }
         assert_eq!(go_match("a[", "x"), Err(BadPattern));

@@ -105,7 +105,11 @@ enum Node {
     AnyNotNewline,
     Assert(Assertion),
     Concat(Vec<Node>),
-    Repeat { node: Box<Node>, min: u32, unbounded: bool },
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        unbounded: bool,
+    },
 }
 
 struct Parser<'a> {
@@ -124,7 +128,9 @@ impl<'a> Parser<'a> {
     }
 
     fn starts_with(&self, text: &str) -> bool {
-        text.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c as u32))
+        text.chars()
+            .enumerate()
+            .all(|(i, c)| self.peek_at(i) == Some(c as u32))
     }
 
     /// Parses a concatenation up to `)` (when `depth > 0`) or the end.
@@ -161,15 +167,19 @@ impl<'a> Parser<'a> {
                         return err("missing argument to repetition operator");
                     };
                     let (min, unbounded) = match c {
-                        0x2a => (0, true),  // '*'
-                        0x2b => (1, true),  // '+'
-                        _ => (0, false),    // '?'
+                        0x2a => (0, true), // '*'
+                        0x2b => (1, true), // '+'
+                        _ => (0, false),   // '?'
                     };
                     // A lazy suffix changes which match is found, not whether one exists.
                     if self.peek() == Some('?' as u32) {
                         self.pos += 1;
                     }
-                    items.push(Node::Repeat { node: Box::new(node), min, unbounded });
+                    items.push(Node::Repeat {
+                        node: Box::new(node),
+                        min,
+                        unbounded,
+                    });
                     last_was_repeat = true;
                     continue;
                 }
@@ -278,7 +288,11 @@ impl<'a> Parser<'a> {
             _ => return None,
         }
         self.pos += 2;
-        Some(if letter.is_ascii_uppercase() { set.negated() } else { set })
+        Some(if letter.is_ascii_uppercase() {
+            set.negated()
+        } else {
+            set
+        })
     }
 
     /// Go's `parseEscape`: a single escaped character (the cursor is on the backslash).
@@ -488,9 +502,16 @@ pub struct GoRegex {
 impl GoRegex {
     /// Parses `expr` with Go's `regexp.Compile` rules (for the supported subset).
     pub fn compile(expr: &str) -> Result<GoRegex, RegexError> {
-        let mut parser = Parser { chars: expr.chars().map(|c| c as u32).collect(), pos: 0, _src: expr };
+        let mut parser = Parser {
+            chars: expr.chars().map(|c| c as u32).collect(),
+            pos: 0,
+            _src: expr,
+        };
         let ast = parser.parse_concat(0)?;
-        let mut compiled = GoRegex { program: Vec::new(), classes: Vec::new() };
+        let mut compiled = GoRegex {
+            program: Vec::new(),
+            classes: Vec::new(),
+        };
         compiled.emit(&ast);
         compiled.program.push(Inst::Match);
         Ok(compiled)
@@ -509,7 +530,11 @@ impl GoRegex {
                 self.program.push(Inst::Assert(*kind, next));
             }
             Node::Concat(items) => items.iter().for_each(|item| self.emit(item)),
-            Node::Repeat { node, min, unbounded } => {
+            Node::Repeat {
+                node,
+                min,
+                unbounded,
+            } => {
                 if *min == 1 {
                     // e+ : L1: e; split L1, L2; L2:
                     let start = self.program.len();
@@ -545,7 +570,11 @@ impl GoRegex {
         for pos in 0..=input.len() {
             // Unanchored search: a new thread starts at every position.
             self.add_thread(&mut current, 0, pos, &input);
-            if current.dense.iter().any(|&pc| matches!(self.program[pc], Inst::Match)) {
+            if current
+                .dense
+                .iter()
+                .any(|&pc| matches!(self.program[pc], Inst::Match))
+            {
                 return true;
             }
             let Some(&c) = input.get(pos) else { break };
@@ -607,7 +636,10 @@ struct ThreadList {
 
 impl ThreadList {
     fn new(n: usize) -> ThreadList {
-        ThreadList { dense: Vec::with_capacity(n), sparse: vec![0; n] }
+        ThreadList {
+            dense: Vec::with_capacity(n),
+            sparse: vec![0; n],
+        }
     }
 
     fn insert(&mut self, pc: usize) -> bool {
@@ -658,7 +690,18 @@ mod tests {
 
     #[test]
     fn errors_like_go() {
-        for bad in ["^[Local-Only]$", "^[", "^a**", "*", "^(a", "^a)", "^\\", "^\\q", "^\\pL", "^\\1"] {
+        for bad in [
+            "^[Local-Only]$",
+            "^[",
+            "^a**",
+            "*",
+            "^(a",
+            "^a)",
+            "^\\",
+            "^\\q",
+            "^\\pL",
+            "^\\1",
+        ] {
             assert!(GoRegex::compile(bad).is_err(), "{bad:?} should not compile");
         }
         assert!(GoRegex::compile("^[]a]$").is_ok());

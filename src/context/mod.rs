@@ -30,16 +30,21 @@ mod tree;
 pub use archive::{detect_format, ArchiveFormat};
 pub use content::{ContentDigest, FileContent};
 pub use dockerignore::{
-    ignore_file_candidates, read_ignore_lines, Dockerignore, DockerignoreError, Exclusion, IgnoreLine,
-    DEFAULT_IGNORE_FILE, MAX_IGNORE_LINE_BYTES,
+    ignore_file_candidates, read_ignore_lines, Dockerignore, DockerignoreError, Exclusion,
+    IgnoreLine, DEFAULT_IGNORE_FILE, MAX_IGNORE_LINE_BYTES,
 };
 pub use error::ContextError;
 pub use glob::{contains_wildcards, go_match, BadPattern};
 pub use limits::*;
 pub use path::{go_clean, normalize_relative, normalize_scoped, PathProblem};
-pub use patternmatcher::{MatchInfo, MatchKind, MatchOutcome, Pattern, PatternError, PatternMatcher};
+pub use patternmatcher::{
+    MatchInfo, MatchKind, MatchOutcome, Pattern, PatternError, PatternMatcher,
+};
 pub use query::{WalkEntry, WalkedEntry};
-pub use tree::{Context, Directory, Entry, EntryKind, Metadata, DEFAULT_DIR_MODE, DEFAULT_FILE_MODE, SYMLINK_MODE};
+pub use tree::{
+    Context, Directory, Entry, EntryKind, Metadata, DEFAULT_DIR_MODE, DEFAULT_FILE_MODE,
+    SYMLINK_MODE,
+};
 
 /// Go's package-level `patternmatcher` functions (`Matches`, `MatchesOrParentMatches`).
 pub mod patternmatcher_fns {

@@ -126,8 +126,14 @@ mod tests {
         assert_eq!(normalize_relative("a/../b"), Ok("b".to_string()));
         assert_eq!(normalize_relative("."), Ok(String::new()));
         assert_eq!(normalize_relative("../evil"), Err(PathProblem::EscapesRoot));
-        assert_eq!(normalize_relative("a/../../evil"), Err(PathProblem::EscapesRoot));
-        assert_eq!(normalize_relative("/etc/passwd"), Err(PathProblem::Absolute));
+        assert_eq!(
+            normalize_relative("a/../../evil"),
+            Err(PathProblem::EscapesRoot)
+        );
+        assert_eq!(
+            normalize_relative("/etc/passwd"),
+            Err(PathProblem::Absolute)
+        );
         assert_eq!(normalize_scoped("/../../etc"), "etc");
         assert_eq!(go_dir("a/b/c"), "a/b");
         assert_eq!(go_dir("c"), ".");

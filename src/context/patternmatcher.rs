@@ -56,7 +56,10 @@ enum Compiled {
     Prefix,
     /// Leading `**`: a suffix test on the pattern without its first two bytes.
     Suffix,
-    Regex { regex: GoRegex, source: String },
+    Regex {
+        regex: GoRegex,
+        source: String,
+    },
 }
 
 /// Which strategy a compiled pattern uses (Go's `matchType`).
@@ -88,7 +91,12 @@ impl Clone for Pattern {
         if let Some(done) = self.compiled.get() {
             let _ = compiled.set(done.clone());
         }
-        Pattern { cleaned: self.cleaned.clone(), exclusion: self.exclusion, dirs: self.dirs, compiled }
+        Pattern {
+            cleaned: self.cleaned.clone(),
+            exclusion: self.exclusion,
+            dirs: self.dirs,
+            compiled,
+        }
     }
 }
 
@@ -112,8 +120,7 @@ impl Pattern {
             Compiled::Prefix => path.starts_with(&self.cleaned[..self.cleaned.len() - 2]),
             Compiled::Suffix => {
                 let suffix = &self.cleaned[2..];
-                path.ends_with(suffix)
-                    || suffix.strip_prefix('/').is_some_and(|rest| path == rest)
+                path.ends_with(suffix) || suffix.strip_prefix('/').is_some_and(|rest| path == rest)
             }
             Compiled::Regex { regex, .. } => regex.is_match(path),
         })
@@ -211,7 +218,10 @@ fn compile(pattern: &str) -> Result<Compiled, PatternError> {
         Kind::Regex => {
             regex.push('$');
             let compiled = GoRegex::compile(&regex).map_err(|_| PatternError::BadPattern)?;
-            Compiled::Regex { regex: compiled, source: regex }
+            Compiled::Regex {
+                regex: compiled,
+                source: regex,
+            }
         }
     })
 }
@@ -243,7 +253,10 @@ pub struct PatternMatcher {
 impl PatternMatcher {
     /// Go's `New`: trims, drops empty patterns, cleans, parses `!`, checks the syntax.
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<PatternMatcher, PatternError> {
-        let mut matcher = PatternMatcher { patterns: Vec::with_capacity(patterns.len()), exclusions: false };
+        let mut matcher = PatternMatcher {
+            patterns: Vec::with_capacity(patterns.len()),
+            exclusions: false,
+        };
         for raw in patterns {
             let trimmed = raw.as_ref().trim();
             if trimmed.is_empty() {
@@ -261,7 +274,12 @@ impl PatternMatcher {
             }
             glob::validate(&cleaned)?;
             let dirs = cleaned.split('/').count();
-            matcher.patterns.push(Pattern { cleaned, exclusion, dirs, compiled: OnceLock::new() });
+            matcher.patterns.push(Pattern {
+                cleaned,
+                exclusion,
+                dirs,
+                compiled: OnceLock::new(),
+            });
         }
         Ok(matcher)
     }
@@ -285,7 +303,10 @@ impl PatternMatcher {
     pub fn outcome(&self, file: &str) -> Result<MatchOutcome, PatternError> {
         let parent = go_dir(file);
         let parent_dirs: Vec<&str> = parent.split('/').collect();
-        let mut outcome = MatchOutcome { matched: false, decided_by: None };
+        let mut outcome = MatchOutcome {
+            matched: false,
+            decided_by: None,
+        };
         for (index, pattern) in self.patterns.iter().enumerate() {
             if pattern.exclusion != outcome.matched {
                 continue;
@@ -293,14 +314,20 @@ impl PatternMatcher {
             let mut hit = pattern.matches(file)?;
             if !hit && parent != "." {
                 for i in 1..=parent_dirs.len() {
-                    if pattern.matches(&parent_dirs[..i].join("/")).unwrap_or(false) {
+                    if pattern
+                        .matches(&parent_dirs[..i].join("/"))
+                        .unwrap_or(false)
+                    {
                         hit = true;
                         break;
                     }
                 }
             }
             if hit {
-                outcome = MatchOutcome { matched: !pattern.exclusion, decided_by: Some(index) };
+                outcome = MatchOutcome {
+                    matched: !pattern.exclusion,
+                    decided_by: Some(index),
+                };
             }
         }
         Ok(outcome)
@@ -312,11 +339,19 @@ impl PatternMatcher {
     }
 
     /// Go's deprecated `MatchesUsingParentResult`: the caller says whether the parent matched.
-    pub fn matches_using_parent_result(&self, file: &str, parent_matched: bool) -> Result<bool, PatternError> {
+    pub fn matches_using_parent_result(
+        &self,
+        file: &str,
+        parent_matched: bool,
+    ) -> Result<bool, PatternError> {
         self.matches_with_parent_result(file, parent_matched)
     }
 
-    fn matches_with_parent_result(&self, file: &str, parent_matched: bool) -> Result<bool, PatternError> {
+    fn matches_with_parent_result(
+        &self,
+        file: &str,
+        parent_matched: bool,
+    ) -> Result<bool, PatternError> {
         let mut matched = parent_matched;
         for pattern in &self.patterns {
             if pattern.exclusion != matched {
@@ -342,7 +377,9 @@ impl PatternMatcher {
             return Err(PatternError::WrongParentInfo);
         }
         let mut matched = false;
-        let mut info = MatchInfo { parent_matched: vec![false; self.patterns.len()] };
+        let mut info = MatchInfo {
+            parent_matched: vec![false; self.patterns.len()],
+        };
         for (i, pattern) in self.patterns.iter().enumerate() {
             let mut hit = parent_matched.get(i).copied().unwrap_or(false);
             if !hit {
@@ -383,7 +420,9 @@ impl PatternMatcher {
             }
             let mut hit = pattern.matches(file)?;
             if !hit && parent != "." && pattern.dirs <= parent_dirs.len() {
-                hit = pattern.matches(&parent_dirs[..pattern.dirs].join("/")).unwrap_or(false);
+                hit = pattern
+                    .matches(&parent_dirs[..pattern.dirs].join("/"))
+                    .unwrap_or(false);
             }
             if hit {
                 matched = !pattern.exclusion;
@@ -405,7 +444,10 @@ pub fn matches<S: AsRef<str>>(file: &str, patterns: &[S]) -> Result<bool, Patter
 }
 
 /// Go's package function `MatchesOrParentMatches(file, patterns)`.
-pub fn matches_or_parent_matches<S: AsRef<str>>(file: &str, patterns: &[S]) -> Result<bool, PatternError> {
+pub fn matches_or_parent_matches<S: AsRef<str>>(
+    file: &str,
+    patterns: &[S],
+) -> Result<bool, PatternError> {
     let matcher = PatternMatcher::new(patterns)?;
     let file = go_clean(file);
     if file == "." {
@@ -421,15 +463,39 @@ mod tests {
     #[test]
     fn last_applicable_pattern_wins() {
         let m = PatternMatcher::new(&["*.go", "!fileutils.go"]).expect("valid");
-        assert_eq!(m.outcome("fileutils.go"), Ok(MatchOutcome { matched: false, decided_by: Some(1) }));
-        assert_eq!(m.outcome("main.go"), Ok(MatchOutcome { matched: true, decided_by: Some(0) }));
-        assert_eq!(m.outcome("main.rs"), Ok(MatchOutcome { matched: false, decided_by: None }));
+        assert_eq!(
+            m.outcome("fileutils.go"),
+            Ok(MatchOutcome {
+                matched: false,
+                decided_by: Some(1)
+            })
+        );
+        assert_eq!(
+            m.outcome("main.go"),
+            Ok(MatchOutcome {
+                matched: true,
+                decided_by: Some(0)
+            })
+        );
+        assert_eq!(
+            m.outcome("main.rs"),
+            Ok(MatchOutcome {
+                matched: false,
+                decided_by: None
+            })
+        );
     }
 
     #[test]
     fn bad_regex_fails_at_match_time_every_time() {
         let m = PatternMatcher::new(&["[Local-Only]/"]).expect("New accepts it");
-        assert_eq!(m.matches_or_parent_matches("x"), Err(PatternError::BadPattern));
-        assert_eq!(m.matches_or_parent_matches("x"), Err(PatternError::BadPattern));
+        assert_eq!(
+            m.matches_or_parent_matches("x"),
+            Err(PatternError::BadPattern)
+        );
+        assert_eq!(
+            m.matches_or_parent_matches("x"),
+            Err(PatternError::BadPattern)
+        );
     }
 }

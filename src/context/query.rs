@@ -39,7 +39,9 @@ impl Context {
     /// whether to descend into a directory.
     pub fn walk_from<'a>(&'a self, start: &str, mut visit: impl FnMut(WalkEntry<'_>) -> bool) {
         let start = normalize_scoped(start);
-        let Some(dir) = self.get_canonical(&start).and_then(Entry::dir) else { return };
+        let Some(dir) = self.get_canonical(&start).and_then(Entry::dir) else {
+            return;
+        };
         let mut stack: Vec<(String, Children<'a>)> = vec![(start, Box::new(dir.iter()))];
         while let Some((prefix, children)) = stack.last_mut() {
             let Some((name, entry)) = children.next() else {
@@ -71,7 +73,10 @@ impl Context {
 
     /// Every entry with its `.dockerignore` verdict (all entries, excluded ones included, so
     /// the UI can grey them out with the pattern responsible).
-    pub fn walk_included<'a>(&'a self, ignore: Option<&'a Dockerignore>) -> Result<Vec<WalkedEntry<'a>>, PatternError> {
+    pub fn walk_included<'a>(
+        &'a self,
+        ignore: Option<&'a Dockerignore>,
+    ) -> Result<Vec<WalkedEntry<'a>>, PatternError> {
         let mut out = Vec::with_capacity(self.entry_count());
         for (path, entry) in self.walk() {
             let (excluded, excluded_by) = match ignore {
@@ -81,13 +86,21 @@ impl Context {
                 }
                 None => (false, None),
             };
-            out.push(WalkedEntry { path, entry, excluded, excluded_by });
+            out.push(WalkedEntry {
+                path,
+                entry,
+                excluded,
+                excluded_by,
+            });
         }
         Ok(out)
     }
 
     /// Paths of the regular files `.dockerignore` lets through, in walk order.
-    pub fn included_files(&self, ignore: Option<&Dockerignore>) -> Result<Vec<String>, PatternError> {
+    pub fn included_files(
+        &self,
+        ignore: Option<&Dockerignore>,
+    ) -> Result<Vec<String>, PatternError> {
         let mut out = Vec::new();
         for (path, entry) in self.walk() {
             if !entry.is_file() {
@@ -108,8 +121,11 @@ impl Context {
     /// containerd's `fs.RootPath` does for BuildKit. Missing components are kept as they are.
     /// With `follow_last = false` a link in the last component is not followed.
     pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, ContextError> {
-        let mut pending: VecDeque<String> =
-            normalize_scoped(path).split('/').filter(|c| !c.is_empty()).map(str::to_string).collect();
+        let mut pending: VecDeque<String> = normalize_scoped(path)
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
         let mut resolved: Vec<String> = Vec::new();
         let mut hops = 0;
         while let Some(component) = pending.pop_front() {
@@ -127,17 +143,25 @@ impl Context {
                 format!("{}/{}", resolved.join("/"), component)
             };
             let is_last = pending.is_empty();
-            match self.get_canonical(&candidate).and_then(Entry::symlink_target) {
+            match self
+                .get_canonical(&candidate)
+                .and_then(Entry::symlink_target)
+            {
                 Some(target) if !is_last || follow_last => {
                     hops += 1;
                     if hops > MAX_SYMLINK_HOPS {
-                        return Err(ContextError::TooManySymlinks { path: path.to_string() });
+                        return Err(ContextError::TooManySymlinks {
+                            path: path.to_string(),
+                        });
                     }
                     if target.starts_with('/') {
                         resolved.clear();
                     }
-                    let mut next: VecDeque<String> =
-                        target.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect();
+                    let mut next: VecDeque<String> = target
+                        .split('/')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect();
                     next.extend(pending.drain(..));
                     pending = next;
                 }
@@ -153,9 +177,17 @@ impl Context {
     /// with Go's `filepath.Match` against the rest (a matching directory is not descended).
     /// Returns canonical context paths in walk order; a source without wildcards is returned
     /// as is (normalized). A malformed pattern matches nothing, as in Go.
-    pub fn resolve_wildcards(&self, src: &str, follow_links: bool) -> Result<Vec<String>, ContextError> {
+    pub fn resolve_wildcards(
+        &self,
+        src: &str,
+        follow_links: bool,
+    ) -> Result<Vec<String>, ContextError> {
         let normalized = normalize_scoped(src);
-        let components: Vec<&str> = if normalized.is_empty() { Vec::new() } else { normalized.split('/').collect() };
+        let components: Vec<&str> = if normalized.is_empty() {
+            Vec::new()
+        } else {
+            normalized.split('/').collect()
+        };
         let Some(first_wild) = components.iter().position(|c| contains_wildcards(c)) else {
             return Ok(vec![normalized]);
         };
@@ -190,13 +222,19 @@ impl Context {
 
     /// The `.dockerignore` BuildKit applies for a Dockerfile at `dockerfile_path` inside the
     /// context: `<Dockerfile>.dockerignore` if present, else `.dockerignore`, else none.
-    pub fn dockerignore_for(&self, dockerfile_path: &str) -> Result<Option<Dockerignore>, ContextError> {
+    pub fn dockerignore_for(
+        &self,
+        dockerfile_path: &str,
+    ) -> Result<Option<Dockerignore>, ContextError> {
         for candidate in ignore_file_candidates(dockerfile_path) {
             let resolved = self.resolve(&candidate, true)?;
             if let Some(content) = self.get_canonical(&resolved).and_then(Entry::content) {
                 return Dockerignore::parse_bytes(&candidate, content.bytes())
                     .map(Some)
-                    .map_err(|error| ContextError::Dockerignore { file: candidate.clone(), error });
+                    .map_err(|error| ContextError::Dockerignore {
+                        file: candidate.clone(),
+                        error,
+                    });
             }
         }
         Ok(None)
@@ -216,9 +254,12 @@ mod tests {
             ("real/inner.txt", "i"),
         ])
         .expect("context");
-        ctx.insert_symlink("link", "real", Metadata::with_mode(SYMLINK_MODE)).expect("link");
-        ctx.insert_symlink("real/loop", "loop2", Metadata::with_mode(SYMLINK_MODE)).expect("link");
-        ctx.insert_symlink("real/loop2", "loop", Metadata::with_mode(SYMLINK_MODE)).expect("link");
+        ctx.insert_symlink("link", "real", Metadata::with_mode(SYMLINK_MODE))
+            .expect("link");
+        ctx.insert_symlink("real/loop", "loop2", Metadata::with_mode(SYMLINK_MODE))
+            .expect("link");
+        ctx.insert_symlink("real/loop2", "loop", Metadata::with_mode(SYMLINK_MODE))
+            .expect("link");
         ctx
     }
 
@@ -227,29 +268,69 @@ mod tests {
         let paths: Vec<String> = sample().walk().into_iter().map(|(p, _)| p).collect();
         assert_eq!(
             paths,
-            ["a", "a/b", "a/b/c.txt", "a/d.go", "e.txt", "link", "real", "real/inner.txt", "real/loop", "real/loop2"]
+            [
+                "a",
+                "a/b",
+                "a/b/c.txt",
+                "a/d.go",
+                "e.txt",
+                "link",
+                "real",
+                "real/inner.txt",
+                "real/loop",
+                "real/loop2"
+            ]
         );
     }
 
     #[test]
     fn resolve_follows_links_inside_the_root() {
         let ctx = sample();
-        assert_eq!(ctx.resolve("link/inner.txt", true), Ok("real/inner.txt".to_string()));
+        assert_eq!(
+            ctx.resolve("link/inner.txt", true),
+            Ok("real/inner.txt".to_string())
+        );
         assert_eq!(ctx.resolve("/link", false), Ok("link".to_string()));
         assert_eq!(ctx.resolve("link", true), Ok("real".to_string()));
-        assert_eq!(ctx.resolve("../../a/../e.txt", true), Ok("e.txt".to_string()));
-        assert!(matches!(ctx.resolve("real/loop", true), Err(ContextError::TooManySymlinks { .. })));
+        assert_eq!(
+            ctx.resolve("../../a/../e.txt", true),
+            Ok("e.txt".to_string())
+        );
+        assert!(matches!(
+            ctx.resolve("real/loop", true),
+            Err(ContextError::TooManySymlinks { .. })
+        ));
     }
 
     #[test]
     fn wildcards_expand_like_buildkit() {
         let ctx = sample();
-        assert_eq!(ctx.resolve_wildcards("*.txt", true), Ok(vec!["e.txt".to_string()]));
-        assert_eq!(ctx.resolve_wildcards("a/*", true), Ok(vec!["a/b".to_string(), "a/d.go".to_string()]));
-        assert_eq!(ctx.resolve_wildcards("*/b/*.txt", true), Ok(vec!["a/b/c.txt".to_string()]));
-        assert_eq!(ctx.resolve_wildcards("link/*.txt", true), Ok(vec!["real/inner.txt".to_string()]));
-        assert_eq!(ctx.resolve_wildcards("no-such/*", true), Err(ContextError::NotFound { path: "no-such".into() }));
-        assert_eq!(ctx.resolve_wildcards("plain/path", true), Ok(vec!["plain/path".to_string()]));
+        assert_eq!(
+            ctx.resolve_wildcards("*.txt", true),
+            Ok(vec!["e.txt".to_string()])
+        );
+        assert_eq!(
+            ctx.resolve_wildcards("a/*", true),
+            Ok(vec!["a/b".to_string(), "a/d.go".to_string()])
+        );
+        assert_eq!(
+            ctx.resolve_wildcards("*/b/*.txt", true),
+            Ok(vec!["a/b/c.txt".to_string()])
+        );
+        assert_eq!(
+            ctx.resolve_wildcards("link/*.txt", true),
+            Ok(vec!["real/inner.txt".to_string()])
+        );
+        assert_eq!(
+            ctx.resolve_wildcards("no-such/*", true),
+            Err(ContextError::NotFound {
+                path: "no-such".into()
+            })
+        );
+        assert_eq!(
+            ctx.resolve_wildcards("plain/path", true),
+            Ok(vec!["plain/path".to_string()])
+        );
         assert_eq!(ctx.resolve_wildcards("[", true), Ok(vec![]));
     }
 
@@ -262,11 +343,24 @@ mod tests {
             ("e.txt", "e"),
         ])
         .expect("context");
-        let specific = ctx.dockerignore_for("build/Dockerfile").expect("ok").expect("found");
+        let specific = ctx
+            .dockerignore_for("build/Dockerfile")
+            .expect("ok")
+            .expect("found");
         assert_eq!(specific.source(), "build/Dockerfile.dockerignore");
-        let default = ctx.dockerignore_for("Dockerfile").expect("ok").expect("found");
+        let default = ctx
+            .dockerignore_for("Dockerfile")
+            .expect("ok")
+            .expect("found");
         assert_eq!(default.source(), ".dockerignore");
         let files = ctx.included_files(Some(&default)).expect("ok");
-        assert_eq!(files, [".dockerignore", "build/Dockerfile", "build/Dockerfile.dockerignore"]);
+        assert_eq!(
+            files,
+            [
+                ".dockerignore",
+                "build/Dockerfile",
+                "build/Dockerfile.dockerignore"
+            ]
+        );
     }
 }

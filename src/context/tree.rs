@@ -29,7 +29,12 @@ pub struct Metadata {
 impl Metadata {
     /// Metadata with the given mode, owned by root, at the epoch.
     pub const fn with_mode(mode: u32) -> Metadata {
-        Metadata { mode, uid: 0, gid: 0, mtime: 0 }
+        Metadata {
+            mode,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+        }
     }
 }
 
@@ -47,7 +52,9 @@ impl Directory {
 
     /// Children in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Entry)> {
-        self.children.iter().map(|(name, entry)| (name.as_str(), entry))
+        self.children
+            .iter()
+            .map(|(name, entry)| (name.as_str(), entry))
     }
 
     /// Number of direct children.
@@ -131,7 +138,10 @@ impl Entry {
     }
 
     fn new_dir(meta: Metadata) -> Entry {
-        Entry { meta, kind: EntryKind::Dir(Directory::default()) }
+        Entry {
+            meta,
+            kind: EntryKind::Dir(Directory::default()),
+        }
     }
 
     /// (entries, file bytes) in this subtree, itself included.
@@ -174,7 +184,12 @@ impl Context {
 
     /// An empty context with explicit limits.
     pub fn with_limits(limits: Limits) -> Context {
-        Context { root: Entry::new_dir(Metadata::with_mode(DEFAULT_DIR_MODE)), entries: 0, total_bytes: 0, limits }
+        Context {
+            root: Entry::new_dir(Metadata::with_mode(DEFAULT_DIR_MODE)),
+            entries: 0,
+            total_bytes: 0,
+            limits,
+        }
     }
 
     /// A context made of individual files (`name`, bytes), each `-rw-r--r--`, owned by root,
@@ -225,7 +240,13 @@ impl Context {
         meta: Metadata,
     ) -> Result<(), ContextError> {
         let content = content.into();
-        self.insert(path, Entry { meta, kind: EntryKind::File(content) })
+        self.insert(
+            path,
+            Entry {
+                meta,
+                kind: EntryKind::File(content),
+            },
+        )
     }
 
     /// Adds a directory, or updates the attributes of an existing one (keeping its children).
@@ -235,27 +256,55 @@ impl Context {
 
     /// Adds or replaces a symbolic link. The target must stay inside the context: it may not
     /// be absolute nor climb above the root from the link's directory.
-    pub fn insert_symlink(&mut self, path: &str, target: &str, meta: Metadata) -> Result<(), ContextError> {
+    pub fn insert_symlink(
+        &mut self,
+        path: &str,
+        target: &str,
+        meta: Metadata,
+    ) -> Result<(), ContextError> {
         let normalized = self.check_path(path)?;
         check_symlink_target(&normalized, target)?;
-        self.insert(path, Entry { meta, kind: EntryKind::Symlink { target: target.to_string() } })
+        self.insert(
+            path,
+            Entry {
+                meta,
+                kind: EntryKind::Symlink {
+                    target: target.to_string(),
+                },
+            },
+        )
     }
 
     /// Validates and normalizes a user path into canonical context form.
     pub(crate) fn check_path(&self, path: &str) -> Result<String, ContextError> {
         if path.len() > self.limits.max_path_bytes {
             let shown: String = path.chars().take(80).collect();
-            return Err(ContextError::PathTooLong { path: shown, limit: self.limits.max_path_bytes });
+            return Err(ContextError::PathTooLong {
+                path: shown,
+                limit: self.limits.max_path_bytes,
+            });
         }
         if path.contains('\0') {
-            return Err(ContextError::InvalidPath { path: path.replace('\0', "\\0") });
+            return Err(ContextError::InvalidPath {
+                path: path.replace('\0', "\\0"),
+            });
         }
         let normalized = normalize_relative(path).map_err(|problem| match problem {
-            PathProblem::Absolute => ContextError::AbsolutePath { path: path.to_string() },
-            PathProblem::EscapesRoot => ContextError::PathEscapes { path: path.to_string() },
+            PathProblem::Absolute => ContextError::AbsolutePath {
+                path: path.to_string(),
+            },
+            PathProblem::EscapesRoot => ContextError::PathEscapes {
+                path: path.to_string(),
+            },
         })?;
-        if normalized.split('/').any(|name| name.len() > self.limits.max_name_bytes) {
-            return Err(ContextError::NameTooLong { path: normalized, limit: self.limits.max_name_bytes });
+        if normalized
+            .split('/')
+            .any(|name| name.len() > self.limits.max_name_bytes)
+        {
+            return Err(ContextError::NameTooLong {
+                path: normalized,
+                limit: self.limits.max_name_bytes,
+            });
         }
         Ok(normalized)
     }
@@ -271,7 +320,9 @@ impl Context {
                     self.root.meta = entry.meta;
                     Ok(())
                 }
-                _ => Err(ContextError::InvalidPath { path: path.to_string() }),
+                _ => Err(ContextError::InvalidPath {
+                    path: path.to_string(),
+                }),
             };
         }
         let (parent, name) = split_parent(&normalized);
@@ -279,21 +330,32 @@ impl Context {
         // Count the parents we are about to create before touching the tree.
         let (missing_parents, existing) = self.probe(parent, name, &normalized)?;
         let (old_entries, old_bytes) = existing.unwrap_or((0, 0));
-        let is_dir_update = matches!(entry.kind, EntryKind::Dir(_)) && self.get(&normalized).is_some_and(Entry::is_dir);
-        let (new_entries, new_bytes) = if is_dir_update { (old_entries, old_bytes) } else { entry.subtree_totals() };
+        let is_dir_update = matches!(entry.kind, EntryKind::Dir(_))
+            && self.get(&normalized).is_some_and(Entry::is_dir);
+        let (new_entries, new_bytes) = if is_dir_update {
+            (old_entries, old_bytes)
+        } else {
+            entry.subtree_totals()
+        };
         let entries = self.entries - old_entries + new_entries + missing_parents;
         let bytes = self.total_bytes - old_bytes + new_bytes;
         if entries > limits.max_entries {
-            return Err(ContextError::TooManyEntries { limit: limits.max_entries });
+            return Err(ContextError::TooManyEntries {
+                limit: limits.max_entries,
+            });
         }
         if bytes > limits.max_context_bytes {
-            return Err(ContextError::TooLarge { limit: limits.max_context_bytes });
+            return Err(ContextError::TooLarge {
+                limit: limits.max_context_bytes,
+            });
         }
         let mut dir = &mut self.root;
         if !parent.is_empty() {
             for component in parent.split('/') {
                 let EntryKind::Dir(d) = &mut dir.kind else {
-                    return Err(ContextError::NotADirectory { path: normalized.clone() });
+                    return Err(ContextError::NotADirectory {
+                        path: normalized.clone(),
+                    });
                 };
                 dir = d
                     .children
@@ -302,7 +364,9 @@ impl Context {
             }
         }
         let EntryKind::Dir(d) = &mut dir.kind else {
-            return Err(ContextError::NotADirectory { path: normalized.clone() });
+            return Err(ContextError::NotADirectory {
+                path: normalized.clone(),
+            });
         };
         match d.children.get_mut(name) {
             Some(existing) if is_dir_update => existing.meta = entry.meta,
@@ -318,12 +382,23 @@ impl Context {
     /// Walks down to `parent` without changing anything: how many directories must be
     /// created, and the totals of the entry currently at `parent/name` if any.
     #[allow(clippy::type_complexity)]
-    fn probe(&self, parent: &str, name: &str, full: &str) -> Result<(usize, Option<(usize, u64)>), ContextError> {
+    fn probe(
+        &self,
+        parent: &str,
+        name: &str,
+        full: &str,
+    ) -> Result<(usize, Option<(usize, u64)>), ContextError> {
         let mut dir = &self.root;
-        let components: Vec<&str> = if parent.is_empty() { Vec::new() } else { parent.split('/').collect() };
+        let components: Vec<&str> = if parent.is_empty() {
+            Vec::new()
+        } else {
+            parent.split('/').collect()
+        };
         for (i, component) in components.iter().enumerate() {
             let EntryKind::Dir(d) = &dir.kind else {
-                return Err(ContextError::NotADirectory { path: full.to_string() });
+                return Err(ContextError::NotADirectory {
+                    path: full.to_string(),
+                });
             };
             match d.children.get(*component) {
                 Some(child) => dir = child,
@@ -331,7 +406,9 @@ impl Context {
             }
         }
         let EntryKind::Dir(d) = &dir.kind else {
-            return Err(ContextError::NotADirectory { path: full.to_string() });
+            return Err(ContextError::NotADirectory {
+                path: full.to_string(),
+            });
         };
         Ok((0, d.children.get(name).map(Entry::subtree_totals)))
     }
@@ -346,14 +423,18 @@ impl Context {
         let mut dir = &mut self.root;
         if !parent.is_empty() {
             for component in parent.split('/') {
-                let EntryKind::Dir(d) = &mut dir.kind else { return Ok(false) };
+                let EntryKind::Dir(d) = &mut dir.kind else {
+                    return Ok(false);
+                };
                 match d.children.get_mut(component) {
                     Some(child) => dir = child,
                     None => return Ok(false),
                 }
             }
         }
-        let EntryKind::Dir(d) = &mut dir.kind else { return Ok(false) };
+        let EntryKind::Dir(d) = &mut dir.kind else {
+            return Ok(false);
+        };
         match d.children.remove(name) {
             Some(removed) => {
                 let (n, b) = removed.subtree_totals();
@@ -392,8 +473,12 @@ impl Context {
     /// The children of the directory at `path`, in name order.
     pub fn read_dir(&self, path: &str) -> Result<&Directory, ContextError> {
         match self.get(path) {
-            Some(entry) => entry.dir().ok_or_else(|| ContextError::NotADirectory { path: path.to_string() }),
-            None => Err(ContextError::NotFound { path: path.to_string() }),
+            Some(entry) => entry.dir().ok_or_else(|| ContextError::NotADirectory {
+                path: path.to_string(),
+            }),
+            None => Err(ContextError::NotFound {
+                path: path.to_string(),
+            }),
         }
     }
 }
@@ -401,9 +486,14 @@ impl Context {
 /// Refuses link targets that leave the context: absolute ones, and relative ones whose `..`
 /// components climb above the root from the link's own directory.
 pub(crate) fn check_symlink_target(link_path: &str, target: &str) -> Result<(), ContextError> {
-    let escapes = || ContextError::SymlinkEscapes { path: link_path.to_string(), target: target.to_string() };
+    let escapes = || ContextError::SymlinkEscapes {
+        path: link_path.to_string(),
+        target: target.to_string(),
+    };
     if target.is_empty() || target.contains('\0') {
-        return Err(ContextError::InvalidPath { path: link_path.to_string() });
+        return Err(ContextError::InvalidPath {
+            path: link_path.to_string(),
+        });
     }
     if target.starts_with('/') {
         return Err(escapes());
@@ -423,26 +513,43 @@ mod tests {
     #[test]
     fn insert_creates_parents_and_counts() {
         let mut ctx = Context::new();
-        ctx.insert_file("./a/b/c.txt", "hi", Metadata::with_mode(0o600)).expect("insert");
+        ctx.insert_file("./a/b/c.txt", "hi", Metadata::with_mode(0o600))
+            .expect("insert");
         assert_eq!(ctx.entry_count(), 3);
         assert_eq!(ctx.total_bytes(), 2);
         assert!(ctx.get("a/b").is_some_and(Entry::is_dir));
-        assert_eq!(ctx.file("/a/b/c.txt").map(|c| c.bytes().to_vec()), Some(b"hi".to_vec()));
+        assert_eq!(
+            ctx.file("/a/b/c.txt").map(|c| c.bytes().to_vec()),
+            Some(b"hi".to_vec())
+        );
         // Replacing a directory by a file drops the subtree.
-        ctx.insert_file("a", "x", Metadata::with_mode(0o644)).expect("replace");
+        ctx.insert_file("a", "x", Metadata::with_mode(0o644))
+            .expect("replace");
         assert_eq!(ctx.entry_count(), 1);
         assert_eq!(ctx.total_bytes(), 1);
         assert_eq!(
             ctx.insert_file("a/under-file", "", Metadata::with_mode(0o644)),
-            Err(ContextError::NotADirectory { path: "a/under-file".into() })
+            Err(ContextError::NotADirectory {
+                path: "a/under-file".into()
+            })
         );
     }
 
     #[test]
     fn directory_update_keeps_children() {
         let mut ctx = Context::new();
-        ctx.insert_file("d/f", "1", Metadata::with_mode(0o644)).expect("insert");
-        ctx.insert_dir("d", Metadata { mode: 0o700, uid: 1, gid: 2, mtime: 3 }).expect("dir");
+        ctx.insert_file("d/f", "1", Metadata::with_mode(0o644))
+            .expect("insert");
+        ctx.insert_dir(
+            "d",
+            Metadata {
+                mode: 0o700,
+                uid: 1,
+                gid: 2,
+                mtime: 3,
+            },
+        )
+        .expect("dir");
         assert_eq!(ctx.read_dir("d").map(Directory::len), Ok(1));
         assert_eq!(ctx.get("d").map(|e| e.metadata().mode), Some(0o700));
         assert_eq!(ctx.entry_count(), 2);
@@ -453,15 +560,31 @@ mod tests {
         let mut ctx = Context::new();
         let meta = Metadata::with_mode(SYMLINK_MODE);
         assert!(ctx.insert_symlink("a/link", "../b", meta).is_ok());
-        assert!(matches!(ctx.insert_symlink("a/evil", "../../etc", meta), Err(ContextError::SymlinkEscapes { .. })));
-        assert!(matches!(ctx.insert_symlink("abs", "/etc/passwd", meta), Err(ContextError::SymlinkEscapes { .. })));
+        assert!(matches!(
+            ctx.insert_symlink("a/evil", "../../etc", meta),
+            Err(ContextError::SymlinkEscapes { .. })
+        ));
+        assert!(matches!(
+            ctx.insert_symlink("abs", "/etc/passwd", meta),
+            Err(ContextError::SymlinkEscapes { .. })
+        ));
     }
 
     #[test]
     fn limits_are_enforced() {
-        let mut ctx = Context::with_limits(Limits { max_entries: 2, max_context_bytes: 4, ..Limits::default() });
-        assert_eq!(ctx.insert_file("a/b/c", "", Metadata::with_mode(0o644)), Err(ContextError::TooManyEntries { limit: 2 }));
-        assert_eq!(ctx.insert_file("big", "12345", Metadata::with_mode(0o644)), Err(ContextError::TooLarge { limit: 4 }));
+        let mut ctx = Context::with_limits(Limits {
+            max_entries: 2,
+            max_context_bytes: 4,
+            ..Limits::default()
+        });
+        assert_eq!(
+            ctx.insert_file("a/b/c", "", Metadata::with_mode(0o644)),
+            Err(ContextError::TooManyEntries { limit: 2 })
+        );
+        assert_eq!(
+            ctx.insert_file("big", "12345", Metadata::with_mode(0o644)),
+            Err(ContextError::TooLarge { limit: 4 })
+        );
         assert_eq!(ctx.entry_count(), 0);
     }
 }
