@@ -259,7 +259,8 @@ fn garbage_is_not_an_archive() {
 
 #[test]
 fn escaping_names_are_refused() {
-    let cases: [(&[u8], fn(&ContextError) -> bool); 4] = [
+    type Check = fn(&ContextError) -> bool;
+    let cases: [(&[u8], Check); 4] = [
         (b"../evil", |e| {
             matches!(e, ContextError::PathEscapes { .. })
         }),
