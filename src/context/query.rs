@@ -80,13 +80,12 @@ impl Context {
     ) -> Result<Vec<WalkedEntry<'a>>, PatternError> {
         let mut out = Vec::with_capacity(self.entry_count());
         for (path, entry) in self.walk() {
-            let (excluded, excluded_by) = match ignore {
-                Some(ignore) => {
-                    let by = ignore.excluded_by(&path)?;
-                    (by.is_some() || ignore.is_excluded(&path)?, by)
-                }
-                None => (false, None),
+            // A matched path always has a deciding pattern, so "excluded" is "has a reason".
+            let excluded_by = match ignore {
+                Some(ignore) => ignore.excluded_by(&path)?,
+                None => None,
             };
+            let excluded = excluded_by.is_some();
             out.push(WalkedEntry {
                 path,
                 entry,
