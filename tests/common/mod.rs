@@ -14,8 +14,13 @@ pub fn shared_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var_os("LAYERLAB_SHARED").is_some() {
-        panic!("shared test data not found at {} (set LAYERLAB_SHARED)", dir.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var_os("LAYERLAB_SHARED").is_some()
+    {
+        panic!(
+            "shared test data not found at {} (set LAYERLAB_SHARED)",
+            dir.display()
+        );
     }
     eprintln!("SKIPPED: shared test data not found at {}", dir.display());
     None
