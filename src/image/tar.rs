@@ -150,6 +150,12 @@ impl GoTarWriter {
                 hdr.name, hdr.mtime
             )));
         }
+        if hdr.name.contains('\0') || hdr.linkname.contains('\0') {
+            return Err(TarError::Unrepresentable(format!(
+                "{:?}: a NUL byte in a name",
+                hdr.name
+            )));
+        }
         let mut pax: BTreeMap<&str, String> = BTreeMap::new();
         let name_ok = hdr.name.len() <= 100 && is_ascii(&hdr.name);
         let split = if name_ok {
@@ -268,7 +274,10 @@ fn format_string(field: &mut [u8], s: &str) {
     if b.len() < field.len() {
         field[b.len()] = 0;
     } else if b.len() > field.len() && field[field.len() - 1] == b'/' {
-        let kept = s[..field.len()].trim_end_matches('/').len();
+        let kept = b[..field.len()]
+            .iter()
+            .rposition(|&c| c != b'/')
+            .map_or(0, |i| i + 1);
         field[kept] = 0;
     }
 }

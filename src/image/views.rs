@@ -75,7 +75,7 @@ pub fn human_duration(secs: i64) -> String {
 
 fn created_text(created: Option<Timestamp>, now: Option<Timestamp>) -> String {
     match (created, now) {
-        (Some(c), Some(n)) => format!("{} ago", human_duration(n.secs - c.secs)),
+        (Some(c), Some(n)) => format!("{} ago", human_duration(n.secs.saturating_sub(c.secs))),
         (Some(c), None) => c.rfc3339_nano(),
         (None, _) => "N/A".into(),
     }
