@@ -308,3 +308,51 @@ fn docker_save_archive_is_read_by_skopeo() {
         .arg(format!("dir:{}", copied.display())));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn real_base_image_layers_are_described_but_never_invented() {
+    let Some(path) = common::shared("data/base-images.json") else {
+        return;
+    };
+    let data: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let ubuntu = data["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["ref"] == "ubuntu:22.04")
+        .expect("ubuntu:22.04 in base-images.json");
+    // repo-info gives the compressed blobs (digest, size) but not the diff_ids.
+    let base: Vec<Layer> = ubuntu["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let digest = Digest::parse(l["digest"].as_str().unwrap()).unwrap();
+            let size = l["size"].as_u64().unwrap();
+            Layer::base(
+                None,
+                Descriptor::new("application/vnd.oci.image.layer.v1.tar+gzip", digest, size),
+            )
+        })
+        .collect();
+    assert_eq!(base.len(), 1);
+    let (desc, bytes) = base[0].blob(Compression::Gzip).unwrap();
+    assert_eq!(desc.size, 29_736_517);
+    assert!(bytes.is_none());
+    assert!(
+        base[0].diff_id().is_err(),
+        "an unknown diff_id is not invented"
+    );
+    let (config, mine) = build_image();
+    let mut layers = base;
+    layers.extend(mine);
+    match ImageArtifacts::build(&config, &layers, Compression::Gzip) {
+        Err(ExportError::NotComputable(l)) => {
+            assert_eq!(l.iter().map(|x| x.0).collect::<Vec<_>>(), vec![0])
+        }
+        other => panic!(
+            "expected NotComputable, got {:?}",
+            other.map(|a| a.manifest.digest)
+        ),
+    }
+}
