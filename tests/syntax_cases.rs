@@ -316,3 +316,27 @@ fn flags_keep_buildkit_bytes_and_exact_spans() {
         assert_eq!(&text[w.span.start..w.span.end], w.value);
     }
 }
+
+/// Node shapes derived from BuildKit's code (README section 1) that no testfile covers.
+#[test]
+fn dump_shapes_from_code() {
+    let cases = [
+        ("FOO bar", "(foo \"\")"),
+        ("FROM", "(from)"),
+        ("ONBUILD", "(onbuild)"),
+        ("CMD []", "(cmd)"),
+        ("HEALTHCHECK", "(healthcheck)"),
+        ("ONBUILD RUN echo test", "(onbuild (run \"echo test\"))"),
+        ("ONBUILD FOO bar", "(onbuild (foo \"\"))"),
+        ("ENV a b c", "(env \"a\" \"b c\" \"\")"),
+        (
+            "LABEL name=\"a b\"",
+            "(label \"name\" \"\\\"a b\\\"\" \"=\")",
+        ),
+        ("RUN [\"\\u0000\"]", "(run \"\\x00\")"),
+        ("Expose 80\t443", "(expose \"80\" \"443\")"),
+    ];
+    for (input, dump) in cases {
+        assert_eq!(parse(input).dockerfile.dump(), dump, "{input}");
+    }
+}
