@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(ok(inst.span) && ok(inst.keyword_span) && ok(inst.rest_span));
         assert!(inst.args.iter().all(|w| ok(w.span)));
         assert!(inst.flags.iter().all(|f| ok(f.span)));
-        assert!(inst.heredocs.iter().all(|h| ok(h.span) && ok(h.content_span)));
+        assert!(inst
+            .heredocs
+            .iter()
+            .all(|h| ok(h.span) && ok(h.content_span)));
     }
     assert!(parsed.diagnostics.iter().all(|d| ok(d.span)));
     let typed = layerlab::instructions::parse(&parsed.dockerfile);
