@@ -300,7 +300,7 @@ fn installed_and_unknown_names() {
 fn minbase_estimate_is_the_required_set() {
     let catalog = catalog();
     let base = catalog.minbase_estimate();
-    for p in catalog.packages().iter().filter(|p| p.essential) {
+    for p in catalog.packages().filter(|p| p.essential) {
         // Every Essential package of bookworm is also Priority: required.
         assert!(base.contains(&p.name), "{}", p.name);
     }
