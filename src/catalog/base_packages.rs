@@ -46,11 +46,7 @@ pub fn apt_installs(command: &str) -> Vec<AptInstall> {
     let mut i = 0;
     while i < words.len() {
         let is_apt = matches!(words[i], "apt-get" | "apt") && in_command_position(&words, i);
-        if !(is_apt
-            && words
-                .get(i + 1..)
-                .is_some_and(|rest| has_install_verb(rest)))
-        {
+        if !(is_apt && words.get(i + 1..).is_some_and(has_install_verb)) {
             i += 1;
             continue;
         }
