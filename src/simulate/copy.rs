@@ -534,6 +534,37 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The plan of a copy from a stage whose files are not all known (its RUN output, say):
+/// each source becomes one entry of unknown content at its destination.
+pub fn unknown_plan(spec: &CopySpec, origin: &str) -> CopyPlan {
+    let mut plan = CopyPlan::default();
+    let dest_is_dir = spec.dest.ends_with('/') || spec.sources.len() > 1;
+    let dest = spec.dest.trim_end_matches('/');
+    let (uid, gid) = spec.chown.as_ref().map_or((0, 0), |o| (o.uid, o.gid));
+    for src in &spec.sources {
+        let path = if dest_is_dir {
+            join_abs(dest, base_name(src))
+        } else {
+            dest.to_string()
+        };
+        plan.ops.push(CopyOp::Parents {
+            path: parent_of(&path),
+            meta: Meta::new(0o755, uid, gid, spec.epoch),
+        });
+        plan.ops.push(CopyOp::Unknown {
+            path,
+            meta: Meta::new(0o755, uid, gid, spec.epoch),
+            origin: format!("{src} from {origin}"),
+            size: None,
+        });
+        plan.unknown.push(format!(
+            "{src} comes from {origin}, whose files layerlab does not know (produced by RUN or a base image)"
+        ));
+        plan.inputs.push((format!("{origin}:{src}"), String::new()));
+    }
+    plan
+}
+
 /// Applies a plan to `tree`. Returns the effects (one line per top-level action) or the
 /// first error (BuildKit stops the build there).
 pub fn execute(plan: &CopyPlan, tree: &mut Tree) -> Result<(), String> {

@@ -75,6 +75,8 @@ struct StageState {
     tree: Tree,
     /// Whether the whole filesystem is known (scratch and what was built on it).
     base_known: bool,
+    /// Whether every file of the stage is known (no registry base, no RUN, no download).
+    complete: bool,
     /// The llb state env: base ENV, ARG values and ENV, in order.
     state_env: Vec<(String, String)>,
     config: ConfigState,
@@ -537,6 +539,7 @@ impl<'a> Builder<'a> {
         StageState {
             tree,
             base_known: false,
+            complete: false,
             state_env: config.env.clone(),
             config,
             history,
@@ -581,6 +584,7 @@ impl<'a> Builder<'a> {
         } else if base.eq_ignore_ascii_case("scratch") {
             let mut s = self.empty_state(&os, &arch);
             s.base_known = true;
+            s.complete = true;
             (s, BaseKind::Scratch, "scratch".into())
         } else {
             let lookup = self
@@ -640,6 +644,15 @@ impl<'a> Builder<'a> {
         let cache = self.cache_state(&from_key, &parts, true);
         state.fs_key = from_key.clone();
         state.fs_ordinal = 0;
+        self.cache.insert(
+            from_key.clone(),
+            CachedResult {
+                tree: state.tree.clone(),
+                layer: None,
+                effects: Vec::new(),
+                certainty: Certainty::Exact,
+            },
+        );
         self.push_step(
             Step {
                 stage: i,
@@ -698,6 +711,7 @@ impl<'a> Builder<'a> {
         StageState {
             tree: Tree::new(),
             base_known: false,
+            complete: false,
             state_env: vec![(
                 "PATH".into(),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
@@ -1313,14 +1327,14 @@ impl<'a> Builder<'a> {
         // Source filesystem.
         enum From {
             Context,
-            Stage(Tree),
+            Stage(Tree, bool, String),
             Image(String),
         }
         let from = match &f.from {
             None => From::Context,
             Some((name, span)) => match self.find_stage(name, stage) {
                 Some(j) => match &self.done[j] {
-                    Some(s) => From::Stage(s.tree.clone()),
+                    Some(s) => From::Stage(s.tree.clone(), s.complete, name.clone()),
                     None => {
                         self.error(
                             format!("cannot copy from stage \"{name}\", it needs to be built first"),
@@ -1349,7 +1363,14 @@ impl<'a> Builder<'a> {
                 let ctx = self.filtered_context();
                 copy::plan(&spec, Source::Context(ctx), &state.tree, &mut counter)
             }
-            From::Stage(tree) => copy::plan(&spec, Source::Stage(tree), &state.tree, &mut counter),
+            From::Stage(tree, complete, name) => {
+                match copy::plan(&spec, Source::Stage(tree), &state.tree, &mut counter) {
+                    Err(e) if !complete && e.ends_with("not found") => {
+                        Ok(copy::unknown_plan(&spec, &format!("stage {name}")))
+                    }
+                    other => other,
+                }
+            }
             From::Image(name) => Err(format!("\u{0}image:{name}")),
         };
         self.stats.files_hashed += counter.computed;
@@ -1397,6 +1418,7 @@ impl<'a> Builder<'a> {
                 b.error(e, c.span);
             }
             if !plan.unknown.is_empty() {
+                st.complete = false;
                 forced = Some(plan.unknown.join("; "));
                 certainty = certainty.combine(Certainty::Unknown);
             }
@@ -1478,8 +1500,14 @@ impl<'a> Builder<'a> {
             r.network.as_ref().map(|n| n.value.clone())
         );
         let _ = script;
-        self.fs_step(stage, state, c, onbuild, text, history, hist_args, Vec::new(), extra, |_b, _st| {
-            let why = "RUN is executed at build time; its file changes are not simulated here".to_string();
+        let distro = state
+            .distro
+            .as_ref()
+            .map(|d| format!(" (base distro: {})", d.family))
+            .unwrap_or_default();
+        self.fs_step(stage, state, c, onbuild, text, history, hist_args, Vec::new(), extra, |_b, _st: &mut StageState| {
+            let why = format!("RUN is executed at build time; its file changes are not simulated here{distro}");
+            _st.complete = false;
             (vec![why.clone()], Certainty::Unknown, Some(why))
         });
     }
