@@ -247,16 +247,19 @@ pub fn plan(
                             path: parent_of(&target),
                             meta: parent_meta,
                         });
+                        // The destination directory itself is not chmod-ed (only what is
+                        // copied into it), as the oracle shows for `COPY --chmod=750 sub /cd/`.
+                        let own = meta_of(
+                            item.mode,
+                            true,
+                            item.uid,
+                            item.gid,
+                            item.mtime,
+                            source.is_context(),
+                        );
                         plan.ops.push(CopyOp::Dir {
                             path: target.clone(),
-                            meta: meta_of(
-                                item.mode,
-                                true,
-                                item.uid,
-                                item.gid,
-                                item.mtime,
-                                source.is_context(),
-                            ),
+                            meta: Meta::new(item.mode, own.uid, own.gid, own.mtime),
                         });
                     }
                     copy_dir(
