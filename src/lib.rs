@@ -11,5 +11,6 @@ pub mod fs;
 pub mod image;
 pub mod instructions;
 pub mod shell;
+pub mod simulate;
 pub mod span;
 pub mod syntax;
