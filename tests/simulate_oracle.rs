@@ -103,7 +103,14 @@ fn simulate_case(name: &str) -> Result<(Vec<Vec<String>>, Vec<String>), String> 
     let text = std::fs::read_to_string(dir.join("Dockerfile")).map_err(|e| e.to_string())?;
     let parsed = layerlab::syntax::parse(&text);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    let b = build(&parsed, &ins, &ctx, &BuildOptions::default(), &Catalogs::bundled(), None);
+    let b = build(
+        &parsed,
+        &ins,
+        &ctx,
+        &BuildOptions::default(),
+        &Catalogs::bundled(),
+        None,
+    );
     if b.has_errors() {
         return Err(format!("{:?}", b.diagnostics));
     }
@@ -159,7 +166,10 @@ fn layers_match_the_buildah_goldens() {
                 for (g, w) in got.iter_mut().zip(&want) {
                     for line in w {
                         let path = line.split(' ').next().unwrap_or("");
-                        if line.contains(" d ") && workdirs.iter().any(|d| d == path) && !g.contains(line) {
+                        if line.contains(" d ")
+                            && workdirs.iter().any(|d| d == path)
+                            && !g.contains(line)
+                        {
                             g.insert(0, line.clone());
                         }
                     }

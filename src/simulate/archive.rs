@@ -160,7 +160,8 @@ mod tests {
         h.set_size(5);
         h.set_mode(0o640);
         h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, "dir/a.txt", &b"hello"[..]).expect("append");
+        b.append_data(&mut h, "dir/a.txt", &b"hello"[..])
+            .expect("append");
         b.into_inner().expect("tar")
     }
 

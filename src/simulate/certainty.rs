@@ -44,8 +44,14 @@ mod tests {
     #[test]
     fn combine_keeps_the_weakest() {
         assert_eq!(Certainty::Exact.combine(Certainty::Exact), Certainty::Exact);
-        assert_eq!(Certainty::Exact.combine(Certainty::Estimated), Certainty::Estimated);
-        assert_eq!(Certainty::Unknown.combine(Certainty::Estimated), Certainty::Unknown);
+        assert_eq!(
+            Certainty::Exact.combine(Certainty::Estimated),
+            Certainty::Estimated
+        );
+        assert_eq!(
+            Certainty::Unknown.combine(Certainty::Estimated),
+            Certainty::Unknown
+        );
         assert_eq!(Certainty::Exact.label(), "exact");
     }
 }

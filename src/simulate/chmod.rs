@@ -107,7 +107,10 @@ mod tests {
 
     #[test]
     fn octal_and_symbolic() {
-        assert_eq!(Chmod::parse("755").map(|c| c.apply(0o644, false)), Ok(0o755));
+        assert_eq!(
+            Chmod::parse("755").map(|c| c.apply(0o644, false)),
+            Ok(0o755)
+        );
         assert!(Chmod::parse("8").is_err());
         assert!(Chmod::parse("17777").is_err());
         let x = Chmod::parse("+x").expect("valid");
@@ -115,7 +118,10 @@ mod tests {
         let ux = Chmod::parse("u=rwX,go=rX").expect("valid");
         assert_eq!(ux.apply(0o600, false), 0o644);
         assert_eq!(ux.apply(0o700, true), 0o755);
-        assert_eq!(Chmod::parse("go-w").expect("valid").apply(0o666, false), 0o644);
+        assert_eq!(
+            Chmod::parse("go-w").expect("valid").apply(0o666, false),
+            0o644
+        );
         assert!(Chmod::parse("q+x").is_err());
     }
 }

@@ -163,12 +163,7 @@ pub fn plan(
         };
         Meta::new(mode_of(mode, is_dir), uid, gid, mtime)
     };
-    if dest_is_dir && dest_dir != "/" {
-        plan.ops.push(CopyOp::Parents {
-            path: parent_of(&dest_dir),
-            meta: parent_meta,
-        });
-    } else if !dest_is_dir {
+    if dest_dir != "/" {
         plan.ops.push(CopyOp::Parents {
             path: parent_of(&dest_dir),
             meta: parent_meta,
@@ -194,8 +189,9 @@ pub fn plan(
                 origin: src.clone(),
                 size: None,
             });
-            plan.unknown
-                .push(format!("{src} is downloaded at build time (content unknown)"));
+            plan.unknown.push(format!(
+                "{src} is downloaded at build time (content unknown)"
+            ));
             plan.inputs.push((src.clone(), String::new()));
             continue;
         }
@@ -315,14 +311,19 @@ pub fn plan(
                             }
                         }
                     }
-                    push_item(&mut plan, &target, &item.kind, meta_of(
-                        item.mode,
-                        false,
-                        item.uid,
-                        item.gid,
-                        item.mtime,
-                        source.is_context(),
-                    ));
+                    push_item(
+                        &mut plan,
+                        &target,
+                        &item.kind,
+                        meta_of(
+                            item.mode,
+                            false,
+                            item.uid,
+                            item.gid,
+                            item.mtime,
+                            source.is_context(),
+                        ),
+                    );
                 }
             }
         }
@@ -340,10 +341,8 @@ pub fn plan(
             });
         }
         let content = SourceContent::Tree(Content::known(data.clone().into_bytes()));
-        plan.inputs.push((
-            format!("<<{name}"),
-            hex(&Sha256::digest(data.as_bytes())),
-        ));
+        plan.inputs
+            .push((format!("<<{name}"), hex(&Sha256::digest(data.as_bytes()))));
         plan.ops.push(CopyOp::File {
             path: target,
             content,
@@ -475,7 +474,12 @@ fn plan_archive(
     }
 }
 
-fn record_input(plan: &mut CopyPlan, path: &str, content: &SourceContent, hashes: &mut HashCounter) {
+fn record_input(
+    plan: &mut CopyPlan,
+    path: &str,
+    content: &SourceContent,
+    hashes: &mut HashCounter,
+) {
     let digest = match content {
         SourceContent::Context(fc) => {
             if fc.is_digest_cached() {
@@ -599,18 +603,14 @@ pub fn execute(plan: &CopyPlan, tree: &mut Tree) -> Result<(), String> {
                 meta,
             } => {
                 if tree.lookup_nofollow(path).is_ok_and(|n| n.is_dir()) {
-                    return Err(format!(
-                        "cannot replace directory {path} with a file"
-                    ));
+                    return Err(format!("cannot replace directory {path} with a file"));
                 }
                 tree.insert(path, Node::file(*meta, content.to_content()))
                     .map_err(|e| e.to_string())?;
             }
             CopyOp::Symlink { path, target, meta } => {
                 if tree.lookup_nofollow(path).is_ok_and(|n| n.is_dir()) {
-                    return Err(format!(
-                        "cannot replace directory {path} with a symlink"
-                    ));
+                    return Err(format!("cannot replace directory {path} with a symlink"));
                 }
                 tree.insert(path, Node::symlink(*meta, target.clone()))
                     .map_err(|e| e.to_string())?;

@@ -48,8 +48,14 @@ const PROXY_ARGS: &[&str] = &[
 /// A layer of a stage, inherited or built.
 #[derive(Clone, Debug)]
 enum StageLayer {
-    Base { report: LayerReport, layer: Arc<Layer> },
-    Built { step: usize, built: Arc<BuiltLayer> },
+    Base {
+        report: LayerReport,
+        layer: Arc<Layer>,
+    },
+    Built {
+        step: usize,
+        built: Arc<BuiltLayer>,
+    },
 }
 
 /// The image config being built.
@@ -249,10 +255,9 @@ impl<'a> Builder<'a> {
                     None
                 } else {
                     Some(match target {
-                        Some(t) => format!(
-                            "not needed by the target stage {}",
-                            self.stage_label(t)
-                        ),
+                        Some(t) => {
+                            format!("not needed by the target stage {}", self.stage_label(t))
+                        }
                         None => "no target stage".to_string(),
                     })
                 },
@@ -261,15 +266,15 @@ impl<'a> Builder<'a> {
                 steps: Vec::new(),
             });
         }
-        for i in 0..self.ins.stages.len() {
+        for (i, report) in stage_reports.iter_mut().enumerate() {
             if !needed.contains(&i) {
                 continue;
             }
             let first_step = self.steps.len();
             let (state, kind, platform) = self.dispatch_stage(i);
-            stage_reports[i].base_kind = kind;
-            stage_reports[i].platform = platform;
-            stage_reports[i].steps = (first_step..self.steps.len()).collect();
+            report.base_kind = kind;
+            report.platform = platform;
+            report.steps = (first_step..self.steps.len()).collect();
             self.done[i] = Some(state);
         }
         let unused: Vec<String> = self
@@ -579,7 +584,11 @@ impl<'a> Builder<'a> {
                     let key = parent.fs_key.clone();
                     (parent, BaseKind::Stage(j), format!("stage:{key}"))
                 }
-                None => (self.empty_state(&os, &arch), BaseKind::Stage(j), String::new()),
+                None => (
+                    self.empty_state(&os, &arch),
+                    BaseKind::Stage(j),
+                    String::new(),
+                ),
             }
         } else if base.eq_ignore_ascii_case("scratch") {
             let mut s = self.empty_state(&os, &arch);
@@ -607,7 +616,9 @@ impl<'a> Builder<'a> {
                     };
                     self.diagnostics.push(Diagnostic::warning(
                         "UnknownBaseImage",
-                        format!("unknown base image {base}: {why}; its layers and files are unknown"),
+                        format!(
+                            "unknown base image {base}: {why}; its layers and files are unknown"
+                        ),
                         stage.base.span,
                     ));
                     let mut s = self.empty_state(&os, &arch);
@@ -625,7 +636,10 @@ impl<'a> Builder<'a> {
                             diff_id: None,
                             unknown_reason: Some(format!("{base} is not in the catalog")),
                         },
-                        layer: Arc::new(Layer::unknown(None, format!("{base} is not in the catalog"))),
+                        layer: Arc::new(Layer::unknown(
+                            None,
+                            format!("{base} is not in the catalog"),
+                        )),
                     });
                     (s, BaseKind::UnknownImage, format!("unknown:{base}"))
                 }
@@ -1029,38 +1043,49 @@ impl<'a> Builder<'a> {
                 }
                 let user = state.config.user.clone();
                 let extra = format!("user={user}");
-                self.fs_step(stage, state, c, onbuild, text.clone(), text, Vec::new(), Vec::new(), extra, |b, st| {
-                    let owner = if user.is_empty() {
-                        owner::Owner::ROOT
-                    } else {
-                        match owner::resolve(&user, &st.tree, st.base_known) {
-                            Ok(o) => o,
-                            Err(e) => {
-                                b.error(e.0, c.span);
-                                owner::Owner::ROOT
+                self.fs_step(
+                    stage,
+                    state,
+                    c,
+                    onbuild,
+                    text.clone(),
+                    text,
+                    Vec::new(),
+                    Vec::new(),
+                    extra,
+                    |b, st| {
+                        let owner = if user.is_empty() {
+                            owner::Owner::ROOT
+                        } else {
+                            match owner::resolve(&user, &st.tree, st.base_known) {
+                                Ok(o) => o,
+                                Err(e) => {
+                                    b.error(e.0, c.span);
+                                    owner::Owner::ROOT
+                                }
                             }
+                        };
+                        let mut effects = Vec::new();
+                        let mut certainty = Certainty::Exact;
+                        if let Some(n) = &owner.unresolved {
+                            effects.push(n.clone());
+                            certainty = Certainty::Estimated;
                         }
-                    };
-                    let mut effects = Vec::new();
-                    let mut certainty = Certainty::Exact;
-                    if let Some(n) = &owner.unresolved {
-                        effects.push(n.clone());
-                        certainty = Certainty::Estimated;
-                    }
-                    let exists = st.tree.lookup(&wd).is_ok();
-                    if let Err(e) = st
-                        .tree
-                        .mkdir_p(&wd, Meta::new(0o755, owner.uid, owner.gid, b.opts.epoch))
-                    {
-                        b.error(format!("WORKDIR {wd}: {e}"), c.span);
-                    }
-                    effects.push(if exists {
-                        format!("{wd} exists: nothing to create")
-                    } else {
-                        format!("mkdir -p {wd} (0755, {}:{})", owner.uid, owner.gid)
-                    });
-                    (effects, certainty, None)
-                });
+                        let exists = st.tree.lookup(&wd).is_ok();
+                        if let Err(e) = st
+                            .tree
+                            .mkdir_p(&wd, Meta::new(0o755, owner.uid, owner.gid, b.opts.epoch))
+                        {
+                            b.error(format!("WORKDIR {wd}: {e}"), c.span);
+                        }
+                        effects.push(if exists {
+                            format!("{wd} exists: nothing to create")
+                        } else {
+                            format!("mkdir -p {wd} (0755, {}:{})", owner.uid, owner.gid)
+                        });
+                        (effects, certainty, None)
+                    },
+                );
             }
             Command::Copy(cp) => {
                 let from = cp.from.as_ref().map(|f| {
@@ -1111,7 +1136,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn command_args(&self, state: &StageState, cmd: &crate::instructions::CommandLine) -> Vec<String> {
+    fn command_args(
+        &self,
+        state: &StageState,
+        cmd: &crate::instructions::CommandLine,
+    ) -> Vec<String> {
         let args: Vec<String> = cmd.args.iter().map(|w| w.value.clone()).collect();
         if cmd.prepend_shell {
             let mut sh = if state.config.shell.is_empty() {
@@ -1142,10 +1171,7 @@ impl<'a> Builder<'a> {
         apply: impl FnOnce(&mut Self, &mut StageState) -> (Vec<String>, Certainty, Option<String>),
     ) {
         state.fs_ordinal += 1;
-        let input_text: String = inputs
-            .iter()
-            .map(|(p, d)| format!("{p}\0{d}\n"))
-            .collect();
+        let input_text: String = inputs.iter().map(|(p, d)| format!("{p}\0{d}\n")).collect();
         let args_text: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
         let key = sha(&[&state.fs_key, &text, &input_text, &args_text, &extra]);
         let parts = KeyParts {
@@ -1237,15 +1263,20 @@ impl<'a> Builder<'a> {
         f: CopyFlags<'_>,
     ) {
         let keyword = if f.is_add { "ADD" } else { "COPY" };
-        let sources: Vec<String> = f
-            .sd
-            .source_paths
-            .iter()
-            .map(|w| self.expand_word(state, w))
-            .collect();
+        let sources: Vec<String> =
+            f.sd.source_paths
+                .iter()
+                .map(|w| self.expand_word(state, w))
+                .collect();
         let dest_raw = self.expand_word(state, &f.sd.dest);
-        let chown = f.chown.as_ref().map(|(v, s)| (self.expand(state, v, *s).0, *s));
-        let chmod_text = f.chmod.as_ref().map(|(v, s)| (self.expand(state, v, *s).0, *s));
+        let chown = f
+            .chown
+            .as_ref()
+            .map(|(v, s)| (self.expand(state, v, *s).0, *s));
+        let chmod_text = f
+            .chmod
+            .as_ref()
+            .map(|(v, s)| (self.expand(state, v, *s).0, *s));
         let env = env_of(&state.state_env);
         let heredoc_lex = self.lex.skip_process_quotes(true);
         let mut heredocs = Vec::new();
@@ -1337,14 +1368,21 @@ impl<'a> Builder<'a> {
                     Some(s) => From::Stage(s.tree.clone(), s.complete, name.clone()),
                     None => {
                         self.error(
-                            format!("cannot copy from stage \"{name}\", it needs to be built first"),
+                            format!(
+                                "cannot copy from stage \"{name}\", it needs to be built first"
+                            ),
                             *span,
                         );
                         From::Image(name.clone())
                     }
                 },
                 None => {
-                    if self.ins.stages.iter().any(|s| s.name.as_deref() == Some(name.to_ascii_lowercase().as_str())) {
+                    if self
+                        .ins
+                        .stages
+                        .iter()
+                        .any(|s| s.name.as_deref() == Some(name.to_ascii_lowercase().as_str()))
+                    {
                         self.error(
                             format!(
                                 "cannot copy from stage \"{name}\", it needs to be defined before current stage \"{}\"",
@@ -1395,36 +1433,49 @@ impl<'a> Builder<'a> {
         );
         let args = Vec::new();
         let owner_note = owner.and_then(|o| o.unresolved);
-        self.fs_step(stage, state, c, onbuild, text, history, args, inputs, extra, |b, st| {
-            let mut effects = Vec::new();
-            let mut certainty = Certainty::Exact;
-            let mut forced = None;
-            if let Some(n) = owner_note {
-                effects.push(n);
-                certainty = Certainty::Estimated;
-            }
-            if let Some(image) = image_source {
-                let why = format!("files copied from image {image}, whose filesystem layerlab does not have");
-                effects.push(why.clone());
-                forced = Some(why);
-                certainty = Certainty::Unknown;
-                return (effects, certainty, forced);
-            }
-            let Some(plan) = plan else {
-                effects.push("nothing copied: the step fails".into());
-                return (effects, Certainty::Exact, None);
-            };
-            if let Err(e) = copy::execute(&plan, &mut st.tree) {
-                b.error(e, c.span);
-            }
-            if !plan.unknown.is_empty() {
-                st.complete = false;
-                forced = Some(plan.unknown.join("; "));
-                certainty = certainty.combine(Certainty::Unknown);
-            }
-            effects.extend(copy::summarize(&plan, &dest));
-            (effects, certainty, forced)
-        });
+        self.fs_step(
+            stage,
+            state,
+            c,
+            onbuild,
+            text,
+            history,
+            args,
+            inputs,
+            extra,
+            |b, st| {
+                let mut effects = Vec::new();
+                let mut certainty = Certainty::Exact;
+                let mut forced = None;
+                if let Some(n) = owner_note {
+                    effects.push(n);
+                    certainty = Certainty::Estimated;
+                }
+                if let Some(image) = image_source {
+                    let why = format!(
+                        "files copied from image {image}, whose filesystem layerlab does not have"
+                    );
+                    effects.push(why.clone());
+                    forced = Some(why);
+                    certainty = Certainty::Unknown;
+                    return (effects, certainty, forced);
+                }
+                let Some(plan) = plan else {
+                    effects.push("nothing copied: the step fails".into());
+                    return (effects, Certainty::Exact, None);
+                };
+                if let Err(e) = copy::execute(&plan, &mut st.tree) {
+                    b.error(e, c.span);
+                }
+                if !plan.unknown.is_empty() {
+                    st.complete = false;
+                    forced = Some(plan.unknown.join("; "));
+                    certainty = certainty.combine(Certainty::Unknown);
+                }
+                effects.extend(copy::summarize(&plan, &dest));
+                (effects, certainty, forced)
+            },
+        );
     }
 
     fn run_step(
@@ -1438,7 +1489,13 @@ impl<'a> Builder<'a> {
         let mut args: Vec<String> = r.cmd.args.iter().map(|w| w.value.clone()).collect();
         let mut script = args.join(" ");
         if !r.files.is_empty() && r.cmd.prepend_shell {
-            if r.files.len() == 1 && args.len() == 1 && crate::syntax::parse_heredoc_word(&args[0]).ok().flatten().is_some() {
+            if r.files.len() == 1
+                && args.len() == 1
+                && crate::syntax::parse_heredoc_word(&args[0])
+                    .ok()
+                    .flatten()
+                    .is_some()
+            {
                 let f0 = &r.files[0];
                 let data = if f0.chomp {
                     crate::syntax::chomp_heredoc_content(&f0.data)
@@ -1486,7 +1543,15 @@ impl<'a> Builder<'a> {
             set_pair(&mut hist_args, k, &value);
         }
         let history = format!("RUN {} # buildkit", run_command_string(&argv, &hist_args));
-        let text = format!("RUN {}", r.cmd.args.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" "));
+        let text = format!(
+            "RUN {}",
+            r.cmd
+                .args
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         let env_text: String = state
             .state_env
             .iter()
@@ -1496,7 +1561,10 @@ impl<'a> Builder<'a> {
             "argv={argv:?} env={env_text} cwd={} user={} mounts={:?} network={:?}",
             state.config.working_dir,
             state.config.user,
-            r.mounts.iter().map(|m| m.raw.value.clone()).collect::<Vec<_>>(),
+            r.mounts
+                .iter()
+                .map(|m| m.raw.value.clone())
+                .collect::<Vec<_>>(),
             r.network.as_ref().map(|n| n.value.clone())
         );
         let _ = script;
@@ -1560,7 +1628,13 @@ impl<'a> Builder<'a> {
                 architecture: s.architecture.clone(),
             };
             history = s.history.clone();
-            image_config = report::image_config(&config, c.healthcheck.as_ref(), c.args_escaped, &history, self.opts.epoch);
+            image_config = report::image_config(
+                &config,
+                c.healthcheck.as_ref(),
+                c.args_escaped,
+                &history,
+                self.opts.epoch,
+            );
         }
         let mut build = Build {
             stages,
@@ -1571,9 +1645,7 @@ impl<'a> Builder<'a> {
             artifacts: ArtifactsReport::default(),
             diagnostics: std::mem::take(&mut self.diagnostics),
             target,
-            stats: BuildStats {
-                ..self.stats
-            },
+            stats: BuildStats { ..self.stats },
             image_config,
             image_layers,
             cache: self.cache,

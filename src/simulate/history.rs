@@ -82,7 +82,7 @@ impl DecimalZeros for u64 {
     fn trailing_zeros_decimal(self) -> usize {
         let mut n = self;
         let mut z = 0;
-        while n >= 10 && n % 10 == 0 {
+        while n >= 10 && n.is_multiple_of(10) {
             n /= 10;
             z += 1;
         }

@@ -244,10 +244,7 @@ impl BuiltLayer {
                     reason.clone(),
                 ));
             }
-            let opts = crate::image::TarOptions {
-                mtime: crate::image::MtimePolicy::ClampTo(self.epoch),
-                whiteout_mtime: self.epoch,
-            };
+            let opts = crate::image::TarOptions::buildkit(Some(self.epoch));
             match Layer::from_diff(&self.diff, &opts) {
                 Ok(layer) => Arc::new(layer),
                 Err(e) => Arc::new(Layer::unknown(None, format!("cannot write the layer: {e}"))),
@@ -293,10 +290,7 @@ impl Build {
 
     /// Layers as owned values for the image module's exports.
     pub fn owned_layers(&self) -> Vec<Layer> {
-        self.image_layers
-            .iter()
-            .map(|l| clone_layer(l))
-            .collect()
+        self.image_layers.iter().map(|l| clone_layer(l)).collect()
     }
 
     /// Number of layers the final image has.

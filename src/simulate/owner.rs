@@ -128,10 +128,13 @@ mod tests {
     #[test]
     fn names_numbers_and_unknown_bases() {
         let mut tree = Tree::new();
-        tree.mkdir_p("/etc", Meta::new(0o755, 0, 0, 0)).expect("mkdir");
+        tree.mkdir_p("/etc", Meta::new(0o755, 0, 0, 0))
+            .expect("mkdir");
         tree.write_file(
             "/etc/passwd",
-            Content::known(b"root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n".to_vec()),
+            Content::known(
+                b"root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n".to_vec(),
+            ),
             Meta::new(0o644, 0, 0, 0),
         )
         .expect("write");

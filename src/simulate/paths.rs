@@ -46,10 +46,7 @@ pub fn copy_destination(workdir: &str, dest: &str) -> String {
 
 /// The last component of a slash path (`a/b` → `b`, `/` → ``).
 pub fn base_name(path: &str) -> &str {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 
 /// `dir` + `/` + `name` for absolute tree paths.

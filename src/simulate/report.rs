@@ -9,7 +9,12 @@ use crate::fs::{ChangeKind, NodeKind};
 use crate::image::{Compression, HistoryEntry, ImageConfig, Layer, RunConfig, Timestamp};
 
 /// The report of a built layer.
-pub fn layer_report(text: &str, step: usize, built: &BuiltLayer, layer: &Arc<Layer>) -> LayerReport {
+pub fn layer_report(
+    text: &str,
+    step: usize,
+    built: &BuiltLayer,
+    layer: &Arc<Layer>,
+) -> LayerReport {
     let changes = built
         .diff
         .changes()

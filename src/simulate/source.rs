@@ -165,7 +165,11 @@ fn tree_wildcards(tree: &Tree, src: &str) -> Result<Vec<String>, String> {
     if !node.is_dir() {
         return Ok(out);
     }
-    let prefix = if base == "/" { String::new() } else { base.clone() };
+    let prefix = if base == "/" {
+        String::new()
+    } else {
+        base.clone()
+    };
     let mut stack = vec![(String::new(), node.clone())];
     while let Some((rel, dir)) = stack.pop() {
         let Some(children) = dir.children() else {
