@@ -2,6 +2,7 @@
 //! computed without a daemon. No web dependency: it builds and tests natively and for wasm32.
 //! See `docs/ARCHITECTURE.md` for the path of the data through these modules.
 
+pub mod advisor;
 pub mod analysis;
 pub mod catalog;
 pub mod context;
