@@ -62,7 +62,7 @@ pub(crate) fn parse_program(
 /// quote, `if` without `fi`, stray `)`, ...) is a [`ShellError`] with its position.
 pub fn parse_script(script: &str) -> Result<Script, ShellError> {
     let program = parse_program(script).map_err(|error| to_shell_error(script, &error))?;
-    let mut lowerer = lower::Lowerer::new(script, 0, 0, Vec::new());
+    let mut lowerer = lower::Lowerer::new(script, 0, 0);
     lowerer.program(&program);
     Ok(Script {
         commands: lowerer.commands,

@@ -193,6 +193,10 @@ pub struct SimpleCommand {
     pub followed_by: Option<Operator>,
     /// The constructs around it, outermost first.
     pub context: Vec<Construct>,
+    /// One id per entry of `context`, unique per construct instance in the script: two
+    /// commands are in the same subshell (the same `for` loop, the same pipeline stage...)
+    /// when they share the id at that position.
+    pub context_ids: Vec<usize>,
     /// From the first assignment/word/redirection to the last.
     pub span: Span,
 }

@@ -29,6 +29,7 @@ pub mod options;
 pub mod owner;
 pub mod paths;
 pub mod report;
+pub mod run;
 mod source;
 
 pub use catalogs::Catalogs;
