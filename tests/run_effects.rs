@@ -39,9 +39,12 @@ fn exists(tree: &Tree, path: &str) -> bool {
     tree.lookup_nofollow(path).is_ok()
 }
 
+/// (script, paths that exist with their bytes when files, paths that must not exist)
+type Row<'a> = (&'a str, &'a [(&'a str, Option<&'a [u8]>)], &'a [&'a str]);
+
 #[test]
 fn file_operations_are_exact() {
-    let table: &[(&str, &[(&str, Option<&[u8]>)], &[&str])] = &[
+    let table: &[Row] = &[
         (
             "mkdir -p /data/sub && echo hi > /data/sub/x && ln -s /data/sub/x /data/lnk",
             &[("/data/sub/x", Some(b"hi\n")), ("/data/sub", None)],

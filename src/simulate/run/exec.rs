@@ -653,10 +653,7 @@ fn run_simple(sim: &mut Sim, command: &SimpleCommand, stdin: Stream) -> Outcome 
     // Assignments: alone they set shell variables; before a command, only its environment.
     let mut assigned = Vec::new();
     for assignment in &command.assignments {
-        let value = match expand::expand_word_single(sim, &assignment.value) {
-            Some(v) => Some(v),
-            None => None,
-        };
+        let value = expand::expand_word_single(sim, &assignment.value);
         assigned.push((assignment.name.clone(), value));
     }
     if command.words.is_empty() {

@@ -606,7 +606,7 @@ fn ln(sim: &mut Sim, call: &Call, args: &[String]) -> Outcome {
     let symbolic = parsed.has('s') || parsed.has_long("symbolic");
     let force = parsed.has('f') || parsed.has_long("force");
     let no_deref = parsed.has('n') || parsed.has('T');
-    let operands = if parsed.operands.len() == 1 && parsed.values.get(&'t').is_none() {
+    let operands = if parsed.operands.len() == 1 && !parsed.values.contains_key(&'t') {
         vec![parsed.operands[0].clone(), ".".to_string()]
     } else {
         parsed.operands.clone()
