@@ -129,6 +129,8 @@ pub(crate) struct Sim<'i, 't, 'c> {
     pub nested_shells: usize,
     /// Package lists `apt-get update` added in this RUN or before (paths).
     pub stopped: bool,
+    /// The command that ran last (where a failure of the whole RUN points).
+    pub last_span: Option<Span>,
 }
 
 impl Sim<'_, '_, '_> {
@@ -314,6 +316,7 @@ pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> Run
         executed: 0,
         nested_shells: 0,
         stopped: false,
+        last_span: None,
     };
     if let Err(error) = &owner {
         sim.note(format!("USER {}: {}", input.user, error.0));
@@ -358,7 +361,7 @@ pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> Run
         if let Status::Failure(message) = &sim.status {
             sim.failure = Some(RunFailure {
                 message: message.clone(),
-                span_in_script: sim.effects.last().and_then(|e| e.span_in_script),
+                span_in_script: sim.last_span,
             });
         }
     }
@@ -643,6 +646,7 @@ fn report_unapplied(sim: &mut Sim, group: &[SimpleCommand], what: &str) {
 /// Expands and runs one simple command with its assignments and redirections.
 fn run_simple(sim: &mut Sim, command: &SimpleCommand, stdin: Stream) -> Outcome {
     sim.executed += 1;
+    sim.last_span = Some(command.span);
     if sim.executed > MAX_COMMANDS {
         if sim.executed == MAX_COMMANDS + 1 {
             sim.note(format!("simulation stopped after {MAX_COMMANDS} commands"));

@@ -1,11 +1,13 @@
 //! `echo` and `printf` output, byte for byte as dash's builtins print it (dash's `echo`
 //! interprets backslash escapes; bash's does not unless `-e`).
 
-/// `echo ARGS` in dash (`bash` false) or bash.
-pub(crate) fn echo(args: &[String], bash: bool) -> Vec<u8> {
+/// `echo ARGS` as dash's builtin (`dash`: escapes always interpreted, only `-n`) or as
+/// bash's and busybox's (`-n`, `-e`, `-E`; escapes only with `-e`).
+pub(crate) fn echo(args: &[String], dash: bool) -> Vec<u8> {
+    let bash = !dash;
     let mut args = args;
     let mut newline = true;
-    let mut escapes = !bash;
+    let mut escapes = dash;
     // dash accepts only `-n`; bash accepts -n, -e, -E and clusters of them.
     while let Some(first) = args.first() {
         let flags = first.strip_prefix('-').unwrap_or("");
@@ -249,12 +251,12 @@ mod tests {
 
     #[test]
     fn echo_like_dash_and_bash() {
-        assert_eq!(echo(&s(&["a", "b"]), false), b"a b\n");
-        assert_eq!(echo(&s(&["-n", "a"]), false), b"a");
-        assert_eq!(echo(&s(&["a\\nb"]), false), b"a\nb\n");
-        assert_eq!(echo(&s(&["a\\nb"]), true), b"a\\nb\n");
-        assert_eq!(echo(&s(&["-e", "a\\tb"]), false), b"-e a\tb\n");
-        assert_eq!(echo(&s(&["-e", "a\\tb"]), true), b"a\tb\n");
+        assert_eq!(echo(&s(&["a", "b"]), true), b"a b\n");
+        assert_eq!(echo(&s(&["-n", "a"]), true), b"a");
+        assert_eq!(echo(&s(&["a\\nb"]), true), b"a\nb\n");
+        assert_eq!(echo(&s(&["a\\nb"]), false), b"a\\nb\n");
+        assert_eq!(echo(&s(&["-e", "a\\tb"]), true), b"-e a\tb\n");
+        assert_eq!(echo(&s(&["-e", "a\\tb"]), false), b"a\tb\n");
     }
 
     #[test]
