@@ -456,3 +456,20 @@ fn other_package_managers_are_labelled() {
         report.notes
     );
 }
+
+#[test]
+fn mounts_keep_their_writes_out_of_the_layer_and_unknown_cwd_is_honest() {
+    let mut input = RunInput::shell("mkdir -p /root/.cache/pip/wheels && echo w > /root/.cache/pip/wheels/a && echo kept > /kept");
+    input.mount_targets = vec!["/root/.cache/pip".into()];
+    let mut tree = Tree::new();
+    let report = run_on(&mut tree, &input);
+    assert_eq!(report.failure, None, "{report:#?}");
+    assert!(!exists(&tree, "/root/.cache/pip"));
+    assert_eq!(bytes(&tree, "/kept"), b"kept\n");
+
+    // After `cd` into a directory that is not known, relative writes are not known either.
+    let (report, tree) = run("cd \"$(mktemp -d)\" && touch here && echo x > there && touch /abs");
+    assert!(exists(&tree, "/abs"));
+    assert!(!exists(&tree, "/here") && !exists(&tree, "/there"));
+    assert_eq!(report.certainty, Certainty::Unknown);
+}

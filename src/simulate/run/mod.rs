@@ -87,6 +87,10 @@ pub struct RunInput<'a> {
     pub installed_packages: BTreeSet<String>,
     /// The mtime of the files the RUN creates (`SOURCE_DATE_EPOCH` or 0).
     pub mtime: i64,
+    /// Targets of `--mount` (cache, tmpfs, bind, secret, ssh), absolute: what the RUN writes
+    /// under them does not stay in the layer (BuildKit also removes the mount points it had
+    /// to create).
+    pub mount_targets: Vec<String>,
 }
 
 impl<'a> RunInput<'a> {
@@ -107,6 +111,7 @@ impl<'a> RunInput<'a> {
             base_known: true,
             installed_packages: BTreeSet::new(),
             mtime: 0,
+            mount_targets: Vec::new(),
         }
     }
 }
