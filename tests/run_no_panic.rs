@@ -242,3 +242,22 @@ fn odd_scripts_never_panic() {
         simulate(script, false, true);
     }
 }
+
+#[test]
+fn expansion_bombs_are_bounded() {
+    let mut input = RunInput::shell(&format!("mkdir -p /b/{}", "{a,b}".repeat(30)));
+    input.shell = vec!["/bin/bash".into(), "-c".into()];
+    let mut tree = Tree::new();
+    let report = simulate_run(&input, &mut tree, &CATALOGS);
+    assert_eq!(report.failure, None);
+    let (report, _) = {
+        let mut tree = Tree::new();
+        let report = simulate_run(
+            &RunInput::shell("printf '%999999999s' x > /big"),
+            &mut tree,
+            &CATALOGS,
+        );
+        (report, tree)
+    };
+    assert_eq!(report.failure, None);
+}

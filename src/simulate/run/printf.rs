@@ -166,7 +166,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
                     let (bytes, stop) = unescape(args.next().map_or("", String::as_str), true);
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     if stop {
-                        out.extend(pad(&spec, &text).into_bytes());
+                        out.extend(pad(&spec, &text)?.into_bytes());
                         return Some(out);
                     }
                     text
@@ -204,7 +204,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
                 }
                 _ => return None,
             };
-            out.extend(pad(&spec, &text).into_bytes());
+            out.extend(pad(&spec, &text)?.into_bytes());
         }
         if !consumed || args.len() == 0 {
             break;
@@ -213,8 +213,11 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Widest field printed; a wider one (`%999999999s`) is not simulated.
+const MAX_WIDTH: usize = 1 << 16;
+
 /// Width, `-` (left) and `.precision` (truncation for strings).
-fn pad(spec: &str, text: &str) -> String {
+fn pad(spec: &str, text: &str) -> Option<String> {
     let flags: String = spec.chars().take_while(|c| "-+ #0".contains(*c)).collect();
     let left = flags.contains('-');
     let zero = flags.contains('0') && !left;
@@ -227,6 +230,9 @@ fn pad(spec: &str, text: &str) -> String {
         Some(p) => text.chars().take(p).collect(),
         None => text.to_string(),
     };
+    if width > MAX_WIDTH {
+        return None;
+    }
     let len = text.chars().count();
     if len < width {
         let fill = width - len;
@@ -238,7 +244,7 @@ fn pad(spec: &str, text: &str) -> String {
             text = " ".repeat(fill) + &text;
         }
     }
-    text
+    Some(text)
 }
 
 #[cfg(test)]
