@@ -428,6 +428,17 @@ fn apt_install_size_comes_from_the_catalog() {
     input.command = RunCommand::Shell("apt-get install -y python3".into());
     let again = simulate_run(&input, &mut tree, &catalogs);
     assert_eq!(again.effects[0].bytes, Some(0));
+
+    // A package outside Debian's index (a third-party repository's) is not a predicted failure.
+    input.command = RunCommand::Shell("apt-get install -y docker-ce-cli-not-in-debian".into());
+    let third = simulate_run(&input, &mut tree, &catalogs);
+    assert_eq!(third.failure, None);
+    assert_eq!(third.certainty, Certainty::Unknown);
+    assert!(
+        third.notes.iter().any(|n| n.contains("third-party")),
+        "{:?}",
+        third.notes
+    );
 }
 
 #[test]
