@@ -7,7 +7,9 @@ use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::catalog::base_packages::installed_estimate;
 use layerlab::catalog::distro_data::package_data_for;
 use layerlab::fs::{Content, Meta, NodeKind, Tree};
-use layerlab::simulate::run::{simulate_run, EffectKind, RunCommand, RunInput, RunReport};
+use layerlab::simulate::run::{
+    simulate_run, simulate_run_mounted, EffectKind, RunCommand, RunInput, RunReport,
+};
 use layerlab::simulate::{Catalogs, Certainty};
 
 fn run_on(tree: &mut Tree, input: &RunInput) -> RunReport {
@@ -470,10 +472,14 @@ fn other_package_managers_are_labelled() {
 
 #[test]
 fn mounts_keep_their_writes_out_of_the_layer_and_unknown_cwd_is_honest() {
-    let mut input = RunInput::shell("mkdir -p /root/.cache/pip/wheels && echo w > /root/.cache/pip/wheels/a && echo kept > /kept");
-    input.mount_targets = vec!["/root/.cache/pip".into()];
+    let input = RunInput::shell("mkdir -p /root/.cache/pip/wheels && echo w > /root/.cache/pip/wheels/a && echo kept > /kept");
     let mut tree = Tree::new();
-    let report = run_on(&mut tree, &input);
+    let report = simulate_run_mounted(
+        &input,
+        &["/root/.cache/pip".to_string()],
+        &mut tree,
+        &Catalogs::bundled(),
+    );
     assert_eq!(report.failure, None, "{report:#?}");
     assert!(!exists(&tree, "/root/.cache/pip"));
     assert_eq!(bytes(&tree, "/kept"), b"kept\n");

@@ -273,11 +273,16 @@ pub(crate) fn parent_of(path: &str) -> String {
 }
 
 /// Entry point of [`super::simulate_run`].
-pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
+pub(crate) fn run(
+    input: &RunInput,
+    mount_targets: &[String],
+    tree: &mut Tree,
+    catalogs: &Catalogs,
+) -> RunReport {
     let before = tree.clone();
     let mut report = run_shell(input, tree, catalogs);
     // What was written under a mount stays out of the layer.
-    for target in &input.mount_targets {
+    for target in mount_targets {
         let target = crate::fs::path::clean(target);
         if target == "/" {
             continue;
