@@ -7,7 +7,9 @@ use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::catalog::base_packages::installed_estimate;
 use layerlab::catalog::distro_data::package_data_for;
 use layerlab::fs::{Content, Meta, NodeKind, Tree};
-use layerlab::simulate::run::{simulate_run, EffectKind, RunCommand, RunInput, RunReport};
+use layerlab::simulate::run::{
+    simulate_run, simulate_run_mounted, EffectKind, RunCommand, RunInput, RunReport,
+};
 use layerlab::simulate::{Catalogs, Certainty};
 
 fn run_on(tree: &mut Tree, input: &RunInput) -> RunReport {
@@ -39,9 +41,12 @@ fn exists(tree: &Tree, path: &str) -> bool {
     tree.lookup_nofollow(path).is_ok()
 }
 
+/// (script, paths that exist with their bytes when files, paths that must not exist)
+type Row<'a> = (&'a str, &'a [(&'a str, Option<&'a [u8]>)], &'a [&'a str]);
+
 #[test]
 fn file_operations_are_exact() {
-    let table: &[(&str, &[(&str, Option<&[u8]>)], &[&str])] = &[
+    let table: &[Row] = &[
         (
             "mkdir -p /data/sub && echo hi > /data/sub/x && ln -s /data/sub/x /data/lnk",
             &[("/data/sub/x", Some(b"hi\n")), ("/data/sub", None)],
@@ -425,6 +430,17 @@ fn apt_install_size_comes_from_the_catalog() {
     input.command = RunCommand::Shell("apt-get install -y python3".into());
     let again = simulate_run(&input, &mut tree, &catalogs);
     assert_eq!(again.effects[0].bytes, Some(0));
+
+    // A package outside Debian's index (a third-party repository's) is not a predicted failure.
+    input.command = RunCommand::Shell("apt-get install -y docker-ce-cli-not-in-debian".into());
+    let third = simulate_run(&input, &mut tree, &catalogs);
+    assert_eq!(third.failure, None);
+    assert_eq!(third.certainty, Certainty::Unknown);
+    assert!(
+        third.notes.iter().any(|n| n.contains("third-party")),
+        "{:?}",
+        third.notes
+    );
 }
 
 #[test]
@@ -452,4 +468,25 @@ fn other_package_managers_are_labelled() {
         "{:?}",
         report.notes
     );
+}
+
+#[test]
+fn mounts_keep_their_writes_out_of_the_layer_and_unknown_cwd_is_honest() {
+    let input = RunInput::shell("mkdir -p /root/.cache/pip/wheels && echo w > /root/.cache/pip/wheels/a && echo kept > /kept");
+    let mut tree = Tree::new();
+    let report = simulate_run_mounted(
+        &input,
+        &["/root/.cache/pip".to_string()],
+        &mut tree,
+        &Catalogs::bundled(),
+    );
+    assert_eq!(report.failure, None, "{report:#?}");
+    assert!(!exists(&tree, "/root/.cache/pip"));
+    assert_eq!(bytes(&tree, "/kept"), b"kept\n");
+
+    // After `cd` into a directory that is not known, relative writes are not known either.
+    let (report, tree) = run("cd \"$(mktemp -d)\" && touch here && echo x > there && touch /abs");
+    assert!(exists(&tree, "/abs"));
+    assert!(!exists(&tree, "/here") && !exists(&tree, "/there"));
+    assert_eq!(report.certainty, Certainty::Unknown);
 }

@@ -21,6 +21,7 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
         }
     }
     let mut extract = false;
+    let mut create = false;
     let mut file = None;
     let mut directory = None;
     let mut strip = 0usize;
@@ -33,6 +34,7 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
                 Some(("directory", v)) => directory = Some(v.to_string()),
                 Some(("strip-components", v)) => strip = v.parse().unwrap_or(0),
                 None if long == "extract" || long == "get" => extract = true,
+                None if long == "create" => create = true,
                 None if long == "file" => file = iter.next().cloned(),
                 None if long == "directory" => directory = iter.next().cloned(),
                 _ => {}
@@ -42,6 +44,7 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
             for (i, c) in chars.iter().enumerate() {
                 match c {
                     'x' => extract = true,
+                    'c' => create = true,
                     'f' | 'C' => {
                         let rest: String = chars[i + 1..].iter().collect();
                         let value = if rest.is_empty() {
@@ -62,6 +65,9 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
         } else {
             members.push(arg.clone());
         }
+    }
+    if create {
+        return create_archive(sim, call, file.as_deref(), directory.as_deref(), &members);
     }
     if !extract || !members.is_empty() {
         return super::exec::unknown_command(sim, call);
@@ -193,4 +199,62 @@ fn unknown_archive(sim: &mut Sim, call: &Call, why: &str) -> Outcome {
         ),
     );
     Outcome::unknown()
+}
+
+/// `tar -c`: the archive's bytes depend on the tar implementation (header fields, padding),
+/// so the file is created with unknown content and an estimate: one 512-byte header per
+/// member, the data padded to 512, two end blocks (busybox's layout; GNU tar also pads the
+/// whole archive to 10 KiB records).
+fn create_archive(
+    sim: &mut Sim,
+    call: &Call,
+    file: Option<&str>,
+    directory: Option<&str>,
+    members: &[String],
+) -> Outcome {
+    let base = sim.abs(directory.unwrap_or("."));
+    let mut estimate: u64 = 1024;
+    for member in members {
+        let path = if member.starts_with('/') {
+            member.clone()
+        } else {
+            format!("{}/{member}", base.trim_end_matches('/'))
+        };
+        let Ok(node) = sim.tree.lookup_nofollow(&path) else {
+            if sim.input.base_known {
+                return Outcome::fail(format!(
+                    "tar: {member}: Cannot stat: No such file or directory"
+                ));
+            }
+            continue;
+        };
+        let mut add = |node: &crate::fs::Node| {
+            let size = node.content().and_then(Content::size).unwrap_or(0);
+            estimate += 512 + size.div_ceil(512) * 512;
+        };
+        add(node);
+        node.visit_descendants(&mut Vec::new(), &mut |_, child| add(child));
+    }
+    let stream = Stream::Unknown(Some(estimate));
+    match file {
+        Some(path) if path != "-" => match sim.write_stream(path, stream, false) {
+            Ok(_) => {
+                let abs = sim.abs(path);
+                let effect = sim.effect(
+                    call,
+                    EffectKind::Write,
+                    Certainty::Estimated,
+                    format!("tar -c {abs}: an archive of about {estimate} bytes (its exact bytes depend on the tar program)"),
+                );
+                effect.bytes = Some(estimate);
+                effect.paths.push(abs);
+                Outcome::ok()
+            }
+            Err(message) => Outcome::fail(format!("tar: {message}")),
+        },
+        _ => Outcome {
+            status: super::exec::Status::Success,
+            stdout: Stream::Unknown(Some(estimate)),
+        },
+    }
 }

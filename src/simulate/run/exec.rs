@@ -129,6 +129,11 @@ pub(crate) struct Sim<'i, 't, 'c> {
     pub nested_shells: usize,
     /// Package lists `apt-get update` added in this RUN or before (paths).
     pub stopped: bool,
+    /// The command that ran last (where a failure of the whole RUN points).
+    pub last_span: Option<Span>,
+    /// Set by a `cd` to a directory that is not known (`cd $(mktemp -d)`): relative paths
+    /// are then not known either.
+    pub cwd_unknown: bool,
 }
 
 impl Sim<'_, '_, '_> {
@@ -268,7 +273,36 @@ pub(crate) fn parent_of(path: &str) -> String {
 }
 
 /// Entry point of [`super::simulate_run`].
-pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
+pub(crate) fn run(
+    input: &RunInput,
+    mount_targets: &[String],
+    tree: &mut Tree,
+    catalogs: &Catalogs,
+) -> RunReport {
+    let before = tree.clone();
+    let mut report = run_shell(input, tree, catalogs);
+    // What was written under a mount stays out of the layer.
+    for target in mount_targets {
+        let target = crate::fs::path::clean(target);
+        if target == "/" {
+            continue;
+        }
+        match before.lookup_nofollow(&target) {
+            Ok(node) => {
+                let _ = tree.insert(&target, node.clone());
+            }
+            Err(_) => {
+                let _ = tree.remove(&target);
+            }
+        }
+        report.notes.push(format!(
+            "changes under the mount {target} are not part of the layer"
+        ));
+    }
+    report
+}
+
+fn run_shell(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
     let mut vars: Vec<(String, Option<String>)> = input
         .env
         .iter()
@@ -314,6 +348,8 @@ pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> Run
         executed: 0,
         nested_shells: 0,
         stopped: false,
+        last_span: None,
+        cwd_unknown: false,
     };
     if let Err(error) = &owner {
         sim.note(format!("USER {}: {}", input.user, error.0));
@@ -358,7 +394,7 @@ pub(crate) fn run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> Run
         if let Status::Failure(message) = &sim.status {
             sim.failure = Some(RunFailure {
                 message: message.clone(),
-                span_in_script: sim.effects.last().and_then(|e| e.span_in_script),
+                span_in_script: sim.last_span,
             });
         }
     }
@@ -577,10 +613,15 @@ fn describe(command: &SimpleCommand) -> String {
 fn run_group(sim: &mut Sim, construct: &Construct, position: usize, group: &[SimpleCommand]) {
     match construct {
         Construct::Subshell | Construct::CommandSubstitution | Construct::ProcessSubstitution => {
-            let saved = (sim.cwd.clone(), sim.vars.clone(), sim.errexit);
+            let saved = (
+                sim.cwd.clone(),
+                sim.vars.clone(),
+                sim.errexit,
+                sim.cwd_unknown,
+            );
             run_commands(sim, group, position + 1);
             let status = sim.status.clone();
-            (sim.cwd, sim.vars, sim.errexit) = saved;
+            (sim.cwd, sim.vars, sim.errexit, sim.cwd_unknown) = saved;
             sim.status = status;
         }
         Construct::ForLoop { variable, values } => {
@@ -643,6 +684,7 @@ fn report_unapplied(sim: &mut Sim, group: &[SimpleCommand], what: &str) {
 /// Expands and runs one simple command with its assignments and redirections.
 fn run_simple(sim: &mut Sim, command: &SimpleCommand, stdin: Stream) -> Outcome {
     sim.executed += 1;
+    sim.last_span = Some(command.span);
     if sim.executed > MAX_COMMANDS {
         if sim.executed == MAX_COMMANDS + 1 {
             sim.note(format!("simulation stopped after {MAX_COMMANDS} commands"));
@@ -653,10 +695,7 @@ fn run_simple(sim: &mut Sim, command: &SimpleCommand, stdin: Stream) -> Outcome 
     // Assignments: alone they set shell variables; before a command, only its environment.
     let mut assigned = Vec::new();
     for assignment in &command.assignments {
-        let value = match expand::expand_word_single(sim, &assignment.value) {
-            Some(v) => Some(v),
-            None => None,
-        };
+        let value = expand::expand_word_single(sim, &assignment.value);
         assigned.push((assignment.name.clone(), value));
     }
     if command.words.is_empty() {
@@ -784,6 +823,15 @@ fn apply_redirections(
             );
             continue;
         };
+        if sim.cwd_unknown && !path.starts_with('/') {
+            sim.effect(
+                &call,
+                EffectKind::Unknown,
+                Certainty::Unknown,
+                format!("output to {path}: the working directory is not known"),
+            );
+            continue;
+        }
         if path == "/dev/null" || path == "/dev/stdout" || path == "/dev/stderr" {
             if stdout {
                 outcome.stdout = Stream::Empty;
@@ -898,6 +946,9 @@ pub(crate) fn dispatch(sim: &mut Sim, mut call: Call) -> Outcome {
                 stdout: Stream::Unknown(None),
             };
         }
+        if call.program() == "cd" {
+            sim.cwd_unknown = true;
+        }
         if !matches!(
             call.program(),
             "true" | ":" | "test" | "[" | "export" | "set"
@@ -913,6 +964,16 @@ pub(crate) fn dispatch(sim: &mut Sim, mut call: Call) -> Outcome {
         }
     }
     let program = call.program().to_string();
+    if sim.cwd_unknown && writes_relative(&program, &call.argv) {
+        let text = truncate(&call.argv.join(" "));
+        sim.effect(
+            &call,
+            EffectKind::Unknown,
+            Certainty::Unknown,
+            format!("{text}: relative paths in a working directory that is not known"),
+        );
+        return Outcome::unknown();
+    }
     match program.as_str() {
         "" => Outcome::ok(),
         "true" | ":" => Outcome::ok(),
@@ -1011,6 +1072,31 @@ pub(crate) fn dispatch(sim: &mut Sim, mut call: Call) -> Outcome {
     }
 }
 
+/// A file-changing command with a relative path operand.
+fn writes_relative(program: &str, argv: &[String]) -> bool {
+    matches!(
+        program,
+        "mkdir"
+            | "touch"
+            | "rm"
+            | "rmdir"
+            | "cp"
+            | "mv"
+            | "ln"
+            | "chmod"
+            | "chown"
+            | "chgrp"
+            | "install"
+            | "tee"
+            | "tar"
+            | "curl"
+            | "wget"
+    ) && argv
+        .iter()
+        .skip(1)
+        .any(|a| !a.starts_with('-') && !a.starts_with('/') && !a.contains("://"))
+}
+
 pub(crate) fn truncate(text: &str) -> String {
     if text.chars().count() > 80 {
         text.chars().take(77).collect::<String>() + "..."
@@ -1052,6 +1138,10 @@ fn builtin_cd(sim: &mut Sim, call: &Call) -> Outcome {
         }
         Err(_) => {}
     }
+    if !target.starts_with('/') && sim.cwd_unknown {
+        return Outcome::unknown();
+    }
+    sim.cwd_unknown = false;
     sim.cwd = sim.tree.resolve(&abs, true).unwrap_or(abs);
     sim.set_var("PWD", Some(sim.cwd.clone()));
     let effect = sim.effect(

@@ -21,6 +21,19 @@ struct Field {
     quoted: bool,
 }
 
+/// The field being built (there always is one; a new one is started when empty).
+fn current(fields: &mut Vec<Field>) -> &mut Field {
+    if fields.is_empty() {
+        fields.push(Field::default());
+    }
+    let last = fields.len() - 1;
+    &mut fields[last]
+}
+
+/// Most words one brace expansion may produce (`{a,b}{a,b}…` grows exponentially); beyond
+/// it the word is left as written.
+const MAX_BRACE_WORDS: usize = 1024;
+
 /// Expands a word to its fields (splitting and globbing applied).
 pub(crate) fn expand_word(sim: &Sim, word: &Word) -> Expansion {
     if sim.bash {
@@ -45,7 +58,7 @@ fn expand_fields(sim: &Sim, word: &Word) -> Expansion {
     for part in &word.parts {
         match part {
             WordPart::Literal { text, quoting } => {
-                let field = fields.last_mut().expect("fields is never empty");
+                let field = current(&mut fields);
                 field
                     .chars
                     .extend(text.chars().map(|c| (c, *quoting == Quoting::Unquoted)));
@@ -66,9 +79,7 @@ fn expand_fields(sim: &Sim, word: &Word) -> Expansion {
                         None => format!("~{u}"),
                     },
                 };
-                fields
-                    .last_mut()
-                    .expect("fields is never empty")
+                current(&mut fields)
                     .chars
                     .extend(home.chars().map(|c| (c, false)));
             }
@@ -84,14 +95,12 @@ fn expand_fields(sim: &Sim, word: &Word) -> Expansion {
                     let pieces: Vec<&str> = value.split_whitespace().collect();
                     for (i, piece) in pieces.iter().enumerate() {
                         if i > 0 || starts_with_space {
-                            let current = fields.last().expect("fields is never empty");
-                            if !current.chars.is_empty() || current.quoted {
+                            let last = current(&mut fields);
+                            if !last.chars.is_empty() || last.quoted {
                                 fields.push(Field::default());
                             }
                         }
-                        fields
-                            .last_mut()
-                            .expect("fields is never empty")
+                        current(&mut fields)
                             .chars
                             .extend(piece.chars().map(|c| (c, true)));
                     }
@@ -99,14 +108,14 @@ fn expand_fields(sim: &Sim, word: &Word) -> Expansion {
                         fields.push(Field::default());
                     }
                 } else {
-                    let field = fields.last_mut().expect("fields is never empty");
+                    let field = current(&mut fields);
                     field.chars.extend(value.chars().map(|c| (c, false)));
                     field.quoted = true;
                 }
             }
             WordPart::CommandSubstitution { script, .. } => {
                 if script.trim() == "pwd" {
-                    let field = fields.last_mut().expect("fields is never empty");
+                    let field = current(&mut fields);
                     field.chars.extend(sim.cwd.chars().map(|c| (c, false)));
                     continue;
                 }
@@ -302,11 +311,17 @@ fn brace_variants(raw: &str, depth: usize) -> Vec<String> {
                     bounds.push(close);
                     let mut out = Vec::new();
                     for pair in bounds.windows(2) {
-                        let alternative: String = chars[pair[0] + 1..pair[1]].iter().collect();
-                        for variant in
-                            brace_variants(&format!("{prefix}{alternative}{suffix}"), depth + 1)
-                        {
-                            out.push(variant);
+                        let alternative: String = chars
+                            .get(pair[0] + 1..pair[1])
+                            .unwrap_or_default()
+                            .iter()
+                            .collect();
+                        out.extend(brace_variants(
+                            &format!("{prefix}{alternative}{suffix}"),
+                            depth + 1,
+                        ));
+                        if out.len() > MAX_BRACE_WORDS {
+                            return vec![raw.to_string()];
                         }
                     }
                     return out;

@@ -82,7 +82,15 @@ impl Args {
 pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
     let args: Vec<String> = call.argv.iter().skip(1).cloned().collect();
     match call.program() {
-        "echo" => Outcome::output(printf::echo(&args, sim.bash)),
+        "echo" => {
+            // dash (Debian/Ubuntu's /bin/sh) interprets escapes; bash and busybox ash do not.
+            let busybox = sim
+                .input
+                .distro
+                .as_ref()
+                .is_some_and(|d| d.family == "alpine" || d.family == "busybox");
+            Outcome::output(printf::echo(&args, !sim.bash && !busybox))
+        }
         "printf" => match args.split_first() {
             Some((format, rest)) => match printf::printf(format, rest) {
                 Some(bytes) => Outcome::output(bytes),
@@ -606,7 +614,7 @@ fn ln(sim: &mut Sim, call: &Call, args: &[String]) -> Outcome {
     let symbolic = parsed.has('s') || parsed.has_long("symbolic");
     let force = parsed.has('f') || parsed.has_long("force");
     let no_deref = parsed.has('n') || parsed.has('T');
-    let operands = if parsed.operands.len() == 1 && parsed.values.get(&'t').is_none() {
+    let operands = if parsed.operands.len() == 1 && !parsed.values.contains_key(&'t') {
         vec![parsed.operands[0].clone(), ".".to_string()]
     } else {
         parsed.operands.clone()

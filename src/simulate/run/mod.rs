@@ -178,5 +178,18 @@ pub struct RunReport {
 /// Never panics, whatever the script: a syntax error is a [`RunReport::failure`] (as `sh`
 /// exits with status 2), an unsupported construct an Unknown effect.
 pub fn simulate_run(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
-    exec::run(input, tree, catalogs)
+    exec::run(input, &[], tree, catalogs)
+}
+
+/// [`simulate_run`] for a RUN with `--mount`s: `mount_targets` are their absolute targets
+/// (cache, tmpfs, bind, secret, ssh). What the RUN writes under them does not stay in the
+/// layer, and BuildKit removes the mount points it had to create, so those paths are left
+/// as they were before the RUN.
+pub fn simulate_run_mounted(
+    input: &RunInput,
+    mount_targets: &[String],
+    tree: &mut Tree,
+    catalogs: &Catalogs,
+) -> RunReport {
+    exec::run(input, mount_targets, tree, catalogs)
 }

@@ -208,7 +208,7 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
         effect.bytes = Some(0);
         return Outcome::ok();
     }
-    let (catalog, note, exact_data) = match catalog(sim) {
+    let (catalog, note, _) = match catalog(sim) {
         Ok(found) => found,
         Err(why) => {
             sim.effect(
@@ -244,22 +244,17 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
         .iter()
         .filter(|m| requested.contains(m))
         .collect();
-    if exact_data && !missing_requested.is_empty() {
-        let message = format!(
-            "E: Unable to locate package {}",
-            missing_requested
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        sim.effect(
-            call,
-            EffectKind::Install,
-            Certainty::Estimated,
-            format!("apt-get install fails: {message}"),
-        );
-        return Outcome::fail(message);
+    // A name the Debian index lacks may come from a repository added before (nodesource,
+    // docker-ce, a PPA) or be a typo: apt would fail on the latter. Which one is not known,
+    // so the install is labelled unknown rather than predicted to fail.
+    let third_party = !missing_requested.is_empty();
+    if third_party {
+        let names: Vec<&str> = missing_requested.iter().map(|s| s.as_str()).collect();
+        sim.note(format!(
+            "not in {}'s index: {} (a third-party repository's package, or apt-get fails with `Unable to locate package`)",
+            catalog.release,
+            names.join(", ")
+        ));
     }
     let _ = sim.tree.mkdir_p(DPKG_INFO, sim.meta(0o755));
     let mut paths = Vec::new();
@@ -294,7 +289,12 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
             resolution.missing.join(", ")
         ));
     }
-    let effect = sim.effect(call, EffectKind::Install, Certainty::Estimated, description);
+    let certainty = if third_party {
+        Certainty::Unknown
+    } else {
+        Certainty::Estimated
+    };
+    let effect = sim.effect(call, EffectKind::Install, certainty, description);
     effect.bytes = Some(resolution.total_installed_bytes);
     effect.paths = paths;
     Outcome::ok()

@@ -1,11 +1,13 @@
 //! `echo` and `printf` output, byte for byte as dash's builtins print it (dash's `echo`
 //! interprets backslash escapes; bash's does not unless `-e`).
 
-/// `echo ARGS` in dash (`bash` false) or bash.
-pub(crate) fn echo(args: &[String], bash: bool) -> Vec<u8> {
+/// `echo ARGS` as dash's builtin (`dash`: escapes always interpreted, only `-n`) or as
+/// bash's and busybox's (`-n`, `-e`, `-E`; escapes only with `-e`).
+pub(crate) fn echo(args: &[String], dash: bool) -> Vec<u8> {
+    let bash = !dash;
     let mut args = args;
     let mut newline = true;
-    let mut escapes = !bash;
+    let mut escapes = dash;
     // dash accepts only `-n`; bash accepts -n, -e, -E and clusters of them.
     while let Some(first) = args.first() {
         let flags = first.strip_prefix('-').unwrap_or("");
@@ -164,7 +166,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
                     let (bytes, stop) = unescape(args.next().map_or("", String::as_str), true);
                     let text = String::from_utf8_lossy(&bytes).into_owned();
                     if stop {
-                        out.extend(pad(&spec, &text).into_bytes());
+                        out.extend(pad(&spec, &text)?.into_bytes());
                         return Some(out);
                     }
                     text
@@ -202,7 +204,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
                 }
                 _ => return None,
             };
-            out.extend(pad(&spec, &text).into_bytes());
+            out.extend(pad(&spec, &text)?.into_bytes());
         }
         if !consumed || args.len() == 0 {
             break;
@@ -211,8 +213,11 @@ pub(crate) fn printf(format: &str, args: &[String]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Widest field printed; a wider one (`%999999999s`) is not simulated.
+const MAX_WIDTH: usize = 1 << 16;
+
 /// Width, `-` (left) and `.precision` (truncation for strings).
-fn pad(spec: &str, text: &str) -> String {
+fn pad(spec: &str, text: &str) -> Option<String> {
     let flags: String = spec.chars().take_while(|c| "-+ #0".contains(*c)).collect();
     let left = flags.contains('-');
     let zero = flags.contains('0') && !left;
@@ -225,6 +230,9 @@ fn pad(spec: &str, text: &str) -> String {
         Some(p) => text.chars().take(p).collect(),
         None => text.to_string(),
     };
+    if width > MAX_WIDTH {
+        return None;
+    }
     let len = text.chars().count();
     if len < width {
         let fill = width - len;
@@ -236,7 +244,7 @@ fn pad(spec: &str, text: &str) -> String {
             text = " ".repeat(fill) + &text;
         }
     }
-    text
+    Some(text)
 }
 
 #[cfg(test)]
@@ -249,12 +257,12 @@ mod tests {
 
     #[test]
     fn echo_like_dash_and_bash() {
-        assert_eq!(echo(&s(&["a", "b"]), false), b"a b\n");
-        assert_eq!(echo(&s(&["-n", "a"]), false), b"a");
-        assert_eq!(echo(&s(&["a\\nb"]), false), b"a\nb\n");
-        assert_eq!(echo(&s(&["a\\nb"]), true), b"a\\nb\n");
-        assert_eq!(echo(&s(&["-e", "a\\tb"]), false), b"-e a\tb\n");
-        assert_eq!(echo(&s(&["-e", "a\\tb"]), true), b"a\tb\n");
+        assert_eq!(echo(&s(&["a", "b"]), true), b"a b\n");
+        assert_eq!(echo(&s(&["-n", "a"]), true), b"a");
+        assert_eq!(echo(&s(&["a\\nb"]), true), b"a\nb\n");
+        assert_eq!(echo(&s(&["a\\nb"]), false), b"a\\nb\n");
+        assert_eq!(echo(&s(&["-e", "a\\tb"]), true), b"-e a\tb\n");
+        assert_eq!(echo(&s(&["-e", "a\\tb"]), false), b"a\tb\n");
     }
 
     #[test]

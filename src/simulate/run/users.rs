@@ -177,7 +177,7 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
                     }
                 }),
                 create_home: !flags.iter().any(|f| f == "no-create-home")
-                    && !(system && !values.contains_key("home")),
+                    && (!system || values.contains_key("home")),
                 shell: values.get("shell").cloned().unwrap_or_else(|| {
                     if system {
                         "/usr/sbin/nologin".into()
