@@ -81,6 +81,8 @@ fn apt_lists_deleted_by_a_later_run_are_still_shipped() {
     assert_eq!(lists.len(), 1);
     assert_eq!(lists[0].lines, vec![2, 3]);
     assert!(lists[0].detail.contains("only hides them"));
+    // The same bytes are not reported again as wasted space.
+    assert!(only(&advice, "wasted-space").is_empty());
     // Line 3 needs the lists: no one-click append on line 2, the merge comes first.
     assert!(lists[0].fix.is_none());
     let merge = only(&advice, "merge-runs");

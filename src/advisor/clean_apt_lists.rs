@@ -98,14 +98,17 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
     out
 }
 
-/// True when the RUN deletes the lists (`rm -rf /var/lib/apt/lists/*` or the directory).
+/// True when the RUN deletes the lists (`rm -rf /var/lib/apt/lists/*`, the directory, or
+/// `apt-get dist-clean`).
 pub fn removes_lists(si: &super::stage::StageInstruction) -> bool {
-    si.commands.iter().any(|c| {
-        c.program() == Some("rm")
-            && c.args()
-                .iter()
-                .any(|w| w.text.trim_matches(['"', '\'']).starts_with(LISTS))
-    })
+    // apt 3's `dist-clean` deletes the lists too.
+    si.runs(&["apt-get", "apt"], "dist-clean")
+        || si.commands.iter().any(|c| {
+            c.program() == Some("rm")
+                && c.args()
+                    .iter()
+                    .any(|w| w.text.trim_matches(['"', '\'']).starts_with(LISTS))
+        })
 }
 
 /// The lists' size: from the layer's changes when the simulation knows them, else the
@@ -155,7 +158,7 @@ fn lists_size(facts: &StageFacts, i: usize) -> (Option<u64>, Certainty, String) 
 /// Appends `&& command` to the RUN `i` on a continuation line, when its text allows it.
 pub fn append_fix(facts: &StageFacts, i: usize, command: &str) -> Option<Fix> {
     let si = facts.instructions.get(i)?;
-    if !si.is_plain_run() || si.commands.is_empty() {
+    if !si.is_plain_run() || si.commands.is_empty() || !facts.posix_shell_at(i) {
         return None;
     }
     let text = si.ins.rest.trim_end();
@@ -168,7 +171,7 @@ pub fn append_fix(facts: &StageFacts, i: usize, command: &str) -> Option<Fix> {
         description: format!("Append `&& {command}` to the RUN on line {}", facts.line(i)),
         edits: vec![TextEdit {
             span: Span::at(end),
-            new_text: format!(" \\\n    && {command}"),
+            new_text: format!(" {}    && {command}", facts.continuation()),
         }],
     })
 }

@@ -153,13 +153,20 @@ pub fn merged_run_fix(facts: &StageFacts, group: &[usize]) -> Option<Fix> {
     let mut comments: Vec<String> = Vec::new();
     for (n, &i) in group.iter().enumerate() {
         let si = &facts.instructions[i];
-        if !si.is_plain_run() || si.commands.is_empty() {
+        if !si.is_plain_run() || si.commands.is_empty() || !facts.posix_shell_at(i) {
             return None;
         }
-        let text = si.ins.rest.trim();
-        if has_unquoted(text, '#') || text.ends_with('&') && !text.ends_with("&&") {
+        let joined = si.ins.rest.trim();
+        if has_unquoted(joined, '#') || joined.ends_with('&') && !joined.ends_with("&&") {
             return None;
         }
+        // The command as written (continuation lines kept).
+        let text = facts
+            .text(crate::span::Span::new(
+                si.ins.rest_span.start,
+                si.ins.span.end,
+            ))
+            .trim();
         if si.commands.iter().any(|c| c.terminator == "&") {
             return None;
         }
@@ -206,7 +213,7 @@ pub fn merged_run_fix(facts: &StageFacts, group: &[usize]) -> Option<Fix> {
     }
     new_text.push_str(keyword);
     new_text.push(' ');
-    new_text.push_str(&parts.join(" \\\n    && "));
+    new_text.push_str(&parts.join(&format!(" {}    && ", facts.continuation())));
     Some(Fix {
         description: format!(
             "One RUN for lines {} (commands chained with &&)",

@@ -361,9 +361,9 @@ fn same_line_variant(
         format_bytes(chosen.saving)
     );
     let mut detail = format!(
-        "{} is {} (compressed, from the registry); {} is {}. The smaller variant has the same \
-         runtime without compilers, headers and tools: install what the application needs \
-         explicitly.",
+        "{} is {} (compressed, from the registry); {} is {}. The smaller variant is the same \
+         distribution and version with fewer files (documentation, locales, and for language \
+         images compilers and headers): install explicitly what the application needs.",
         base.reference,
         format_bytes(base.total_size),
         chosen.reference,

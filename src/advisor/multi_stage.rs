@@ -9,6 +9,10 @@
 //!   toolchain ships with the program it built; the catalog's smallest `alpine` is what a
 //!   static binary needs at most.
 //!
+//! A RUN that removes the packages it installed again (the official images'
+//! `apt-mark auto` + `apt-get purge --auto-remove` pattern) is not reported: its layer does
+//! not keep them.
+//!
 //! The advice shows the builder-stage pattern (`FROM … AS build` + `COPY --from=build`). No
 //! one-click fix: which files the program needs at run time is not something to guess.
 
@@ -73,6 +77,7 @@ fn apt_tools(facts: &StageFacts) -> Option<Advice> {
         .apt_installs
         .iter()
         .filter(|a| a.packages.iter().any(|w| is_build_tool(&w.text)))
+        .filter(|a| !removes_again(&facts.instructions[a.instruction]))
         .collect();
     let first = installs.first()?;
     let tools: Vec<&str> = installs
@@ -139,6 +144,16 @@ fn apt_tools(facts: &StageFacts) -> Option<Advice> {
     advice.lines = lines;
     advice.certainty = Certainty::Estimated;
     Some(advice)
+}
+
+/// The build-dependency pattern of the official images: the same RUN installs the tools,
+/// builds, and removes them again (`apt-get purge`/`remove`/`autoremove`, `apt-mark auto`),
+/// so they are not in the layer.
+fn removes_again(si: &super::stage::StageInstruction) -> bool {
+    ["purge", "remove", "autoremove"]
+        .iter()
+        .any(|verb| si.runs(&["apt-get", "apt"], verb))
+        || si.runs(&["apt-mark"], "auto")
 }
 
 fn toolchain_base(facts: &StageFacts, catalogs: &Catalogs) -> Option<Advice> {

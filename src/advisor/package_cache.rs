@@ -75,7 +75,10 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
             let Some((manager, verb)) = manager_of(cmd) else {
                 continue;
             };
-            if cmd.args().iter().any(|w| w.text.starts_with(manager.flag))
+            if cmd
+                .args()
+                .iter()
+                .any(|w| w.text.starts_with(manager.flag) || w.text == "--no-network")
                 || (manager.name == "pip" && pip_env_off)
             {
                 continue;
@@ -90,7 +93,7 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
                     manager.name
                 ),
                 None => format!(
-                    "{} on line {line}: no {} cache in the layer",
+                    "{} on line {line}: {} keeps its download cache in the layer",
                     manager.flag, manager.name
                 ),
             };

@@ -194,6 +194,21 @@ impl<'a> StageFacts<'a> {
         out
     }
 
+    /// True when the RUN at `instruction` runs under `/bin/sh -c` (no SHELL before it in the
+    /// stage): only then are `&&` chains and `\` continuations what the text fixes write.
+    pub fn posix_shell_at(&self, instruction: usize) -> bool {
+        !self
+            .instructions
+            .iter()
+            .take(instruction)
+            .any(|si| si.ins.kind == Keyword::Shell)
+    }
+
+    /// A line continuation in this Dockerfile (its escape character and a newline).
+    pub fn continuation(&self) -> String {
+        format!("{}\n", self.parsed.dockerfile.escape)
+    }
+
     /// The layer an instruction committed.
     pub fn layer(&self, instruction: usize) -> Option<&'a LayerReport> {
         let index = self.instructions.get(instruction)?.layer_index?;

@@ -7,6 +7,9 @@
 //! same path again. Its size in layer *i* still counts in the image. One advice per pair of
 //! (adding line, deleting line), with the paths and bytes.
 //!
+//! Package lists an `apt-get update` left behind are reported by `clean-in-same-layer`
+//! instead (same bytes, more specific advice).
+//!
 //! The fix: do it in one layer. When the two lines are consecutive RUNs, the fix merges them
 //! (see `merge-runs`); otherwise the detail says what to move.
 
@@ -102,8 +105,21 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
     wastes
         .into_iter()
         .filter(|(_, w)| w.bytes > 0)
+        .filter(|((i, _), w)| !reported_as_apt_lists(facts, *i, w))
         .filter_map(|((i, j), w)| advice_for(facts, i, j, w))
         .collect()
+}
+
+/// Apt lists left by an `apt-get update` are the `clean-in-same-layer` advice's (same bytes,
+/// more specific fix): not counted twice.
+fn reported_as_apt_lists(facts: &StageFacts, layer: usize, w: &Waste) -> bool {
+    let all_lists = w.paths.iter().all(|p| p.starts_with("/var/lib/apt/lists/"));
+    let updating = facts.instructions.iter().any(|si| {
+        si.layer_index == Some(layer)
+            && si.runs(&["apt-get", "apt"], "update")
+            && !super::clean_apt_lists::removes_lists(si)
+    });
+    all_lists && updating
 }
 
 /// Live paths equal to `path` (when `itself`) or below it.
