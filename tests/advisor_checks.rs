@@ -162,6 +162,26 @@ fn build_tools_in_the_final_stage_suggest_a_builder_stage() {
 }
 
 #[test]
+fn node_build_in_the_final_stage_ships_dev_dependencies() {
+    let catalogs = Catalogs::bundled();
+    let context = ctx(&[
+        ("package.json", b"{\"name\":\"x\"}".to_vec()),
+        ("src/index.ts", b"export {}".to_vec()),
+    ]);
+    let text = "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/index.js\"]\n";
+    let (_, advice) = run(text, &context, &catalogs);
+    let ms = only(&advice, "multi-stage");
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].lines, vec![4, 6]);
+    let production = text.replace(
+        "FROM node:20-slim\n",
+        "FROM node:20-slim\nENV NODE_ENV=production\n",
+    );
+    let (_, advice) = run(&production, &context, &catalogs);
+    assert!(only(&advice, "multi-stage").is_empty());
+}
+
+#[test]
 fn npm_manifests_are_copied_before_the_code() {
     let catalogs = Catalogs::bundled();
     let context = ctx(&[

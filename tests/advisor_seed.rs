@@ -117,6 +117,7 @@ fn every_single_fix_parses_and_simulates() {
     let (_, advice) = advice_for(&text, &ctx, &catalogs);
     for a in advice.iter().filter(|a| a.fix.is_some()) {
         let fixed = apply_fix(&text, a.fix.as_ref().unwrap()).expect("fix applies");
+        eprintln!("--- {} ---\n{fixed}", a.id);
         let (b, parsed) = simulate(&fixed, &ctx, &catalogs);
         assert!(parsed.is_ok(), "{} broke the Dockerfile:\n{fixed}", a.id);
         assert!(!b.has_errors(), "{}: {:?}\n{fixed}", a.id, b.diagnostics);
@@ -140,8 +141,14 @@ fn applying_every_fix_gives_a_smaller_image_with_fewer_layers() {
         text = apply_fix(&text, a.fix.as_ref().unwrap()).expect("fix applies");
         applied.push(a.id);
     }
-    eprintln!("applied: {applied:?}\n{text}");
     let (after, parsed) = simulate(&text, &ctx, &catalogs);
+    eprintln!(
+        "applied: {applied:?}\n{text}\nsimulated: {} bytes, {} built layers → {} bytes, {} built layers",
+        image_bytes(&before),
+        built_layers(&before),
+        image_bytes(&after),
+        built_layers(&after)
+    );
     assert!(parsed.is_ok(), "{text}");
     assert!(!after.has_errors(), "{:?}", after.diagnostics);
     for id in ["minimal-base", "cache-order", "package-cache"] {

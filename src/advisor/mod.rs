@@ -203,6 +203,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_kind_is_documented_once() {
+        let mut ids: Vec<&str> = DOCS.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), DOCS.len());
+        for doc in DOCS {
+            assert!(!doc.what.is_empty() && !doc.why.is_empty());
+            assert!(crate::syntax::parse(doc.bad).is_ok(), "{}", doc.id);
+            assert!(crate::syntax::parse(doc.good).is_ok(), "{}", doc.id);
+        }
+    }
+
+    #[test]
     fn bytes_are_printed_like_docker() {
         assert_eq!(format_bytes(14), "14 B");
         assert_eq!(format_bytes(45_123_000), "45.1 MB");

@@ -9,6 +9,10 @@
 //!   toolchain ships with the program it built; the catalog's smallest `alpine` is what a
 //!   static binary needs at most.
 //!
+//! - the final stage installs Node.js dependencies including devDependencies (`npm ci` /
+//!   `npm install` without `--omit=dev`, `NODE_ENV=production` unset) and then builds
+//!   (`npm run build`): the bundler and test tools ship too (their size is not simulated).
+//!
 //! A RUN that removes the packages it installed again (the official images'
 //! `apt-mark auto` + `apt-get purge --auto-remove` pattern) is not reported: its layer does
 //! not keep them.
@@ -69,6 +73,7 @@ pub fn check(facts: &StageFacts, catalogs: &Catalogs) -> Vec<Advice> {
     let mut out = Vec::new();
     out.extend(apt_tools(facts));
     out.extend(toolchain_base(facts, catalogs));
+    out.extend(node_dev_dependencies(facts));
     out
 }
 
@@ -193,5 +198,59 @@ fn toolchain_base(facts: &StageFacts, catalogs: &Catalogs) -> Option<Advice> {
     );
     advice.lines = vec![facts.from.start_line];
     advice.certainty = Certainty::Exact;
+    Some(advice)
+}
+
+/// `npm ci` + `npm run build` in the final stage, with devDependencies installed.
+fn node_dev_dependencies(facts: &StageFacts) -> Option<Advice> {
+    let production = facts
+        .build
+        .config
+        .env
+        .iter()
+        .any(|e| e == "NODE_ENV=production");
+    if production {
+        return None;
+    }
+    let mut install: Option<(usize, String)> = None;
+    let mut build_line = None;
+    for (i, si) in facts.instructions.iter().enumerate() {
+        for c in &si.commands {
+            let words: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+            if c.program() != Some("npm") {
+                continue;
+            }
+            let omits_dev = words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "--production" | "--omit=dev" | "--only=prod" | "--only=production"
+                )
+            });
+            match words.iter().find(|w| !w.starts_with('-')) {
+                Some(&"ci" | &"install" | &"i") if !omits_dev && install.is_none() => {
+                    install = Some((i, c.text()));
+                }
+                Some(&"run") if words.contains(&"build") && install.is_some() => {
+                    build_line = Some(facts.line(i));
+                }
+                _ => {}
+            }
+        }
+    }
+    let ((i, command), build_line) = (install?, build_line?);
+    let line = facts.line(i);
+    let title = "Multi-stage build: devDependencies and build output tools are in the final image"
+        .to_string();
+    let detail = format!(
+        "Line {line} (`{command}`) installs every dependency, devDependencies included, and \
+         line {build_line} builds the application in the final stage: the bundler, compilers \
+         and test tools ship with it (their size is not simulated: npm downloads are not). \
+         Build in a stage `FROM {} AS build`, then in the final stage install with \
+         `npm ci --omit=dev` and `COPY --from=build` the build output.",
+        facts.stage.base
+    );
+    let mut advice = new_advice("multi-stage", title, detail, facts.instructions[i].ins.span);
+    advice.lines = vec![line, build_line];
+    advice.certainty = Certainty::Unknown;
     Some(advice)
 }
