@@ -484,6 +484,26 @@ fn mounts_keep_their_writes_out_of_the_layer_and_unknown_cwd_is_honest() {
     assert!(!exists(&tree, "/root/.cache/pip"));
     assert_eq!(bytes(&tree, "/kept"), b"kept\n");
 
+    // A cache mount is not a cache left in the layer.
+    let input = RunInput::shell("pip install flask");
+    let mut tree = Tree::new();
+    let report = simulate_run_mounted(
+        &input,
+        &["/root/.cache/pip".to_string()],
+        &mut tree,
+        &Catalogs::default(),
+    );
+    assert!(
+        !report.notes.iter().any(|n| n.contains("--no-cache-dir")),
+        "{:?}",
+        report.notes
+    );
+    assert!(
+        !report.effects[0].description.contains("stays in"),
+        "{:?}",
+        report.effects
+    );
+
     // After `cd` into a directory that is not known, relative writes are not known either.
     let (report, tree) = run("cd \"$(mktemp -d)\" && touch here && echo x > there && touch /abs");
     assert!(exists(&tree, "/abs"));

@@ -134,9 +134,27 @@ pub(crate) struct Sim<'i, 't, 'c> {
     /// Set by a `cd` to a directory that is not known (`cd $(mktemp -d)`): relative paths
     /// are then not known either.
     pub cwd_unknown: bool,
+    /// `--mount` targets (cleaned): caches written there are not in the layer.
+    pub mounts: Vec<String>,
 }
 
 impl Sim<'_, '_, '_> {
+    /// True when `path` (absolute) is under one of the RUN's mounts.
+    pub(crate) fn under_mount(&self, path: &str) -> bool {
+        let path = crate::fs::path::clean(path);
+        self.mounts
+            .iter()
+            .any(|m| path == *m || path.starts_with(&format!("{}/", m.trim_end_matches('/'))))
+    }
+
+    /// `$HOME` (for cache locations).
+    pub(crate) fn home(&self) -> String {
+        self.var("HOME")
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "/root".into())
+    }
+
     pub(crate) fn var(&self, name: &str) -> Option<&Option<String>> {
         self.vars
             .iter()
@@ -280,7 +298,7 @@ pub(crate) fn run(
     catalogs: &Catalogs,
 ) -> RunReport {
     let before = tree.clone();
-    let mut report = run_shell(input, tree, catalogs);
+    let mut report = run_shell(input, mount_targets, tree, catalogs);
     // What was written under a mount stays out of the layer.
     for target in mount_targets {
         let target = crate::fs::path::clean(target);
@@ -302,7 +320,12 @@ pub(crate) fn run(
     report
 }
 
-fn run_shell(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
+fn run_shell(
+    input: &RunInput,
+    mount_targets: &[String],
+    tree: &mut Tree,
+    catalogs: &Catalogs,
+) -> RunReport {
     let mut vars: Vec<(String, Option<String>)> = input
         .env
         .iter()
@@ -350,6 +373,10 @@ fn run_shell(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunRepor
         stopped: false,
         last_span: None,
         cwd_unknown: false,
+        mounts: mount_targets
+            .iter()
+            .map(|t| crate::fs::path::clean(t))
+            .collect(),
     };
     if let Err(error) = &owner {
         sim.note(format!("USER {}: {}", input.user, error.0));
