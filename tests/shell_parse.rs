@@ -150,9 +150,26 @@ fn control_structures_are_recorded() {
     );
     let c = script.commands();
     assert_eq!(c[0].name().as_deref(), Some("["));
-    assert_eq!(c[0].context, vec![Construct::IfCondition]);
-    assert_eq!(c[1].context, vec![Construct::IfBranch]);
-    assert_eq!(c[2].context, vec![Construct::IfBranch]);
+    let clause = match c[0].context[..] {
+        [Construct::IfCondition { clause, branch: 0 }] => clause,
+        ref other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        c[1].context,
+        vec![Construct::IfBranch {
+            clause,
+            branch: 0,
+            is_else: false
+        }]
+    );
+    assert_eq!(
+        c[2].context,
+        vec![Construct::IfBranch {
+            clause,
+            branch: 1,
+            is_else: true
+        }]
+    );
     match &c[3].context[0] {
         Construct::ForLoop {
             variable,

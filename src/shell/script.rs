@@ -78,10 +78,17 @@ pub enum Construct {
     Subshell,
     /// `{ ...; }`.
     BraceGroup,
-    /// The condition list of `if`/`elif`.
-    IfCondition,
-    /// A `then`/`else` branch: runs or not depending on the condition.
-    IfBranch,
+    /// The condition list of `if` (`branch` 0) or of the `branch`-th `elif`. `clause`
+    /// identifies the `if` statement (shared by its conditions and branches).
+    IfCondition { clause: usize, branch: usize },
+    /// The body run when condition `branch` of the `if` statement `clause` holds (`then` of
+    /// `if` is 0, of the n-th `elif` n), or the `else` body (`is_else`, after every
+    /// condition failed).
+    IfBranch {
+        clause: usize,
+        branch: usize,
+        is_else: bool,
+    },
     /// The body of `for NAME in WORDS`.
     ForLoop {
         variable: String,
@@ -328,7 +335,7 @@ impl SimpleCommand {
             || self.context.iter().any(|construct| {
                 matches!(
                     construct,
-                    Construct::IfBranch
+                    Construct::IfBranch { .. }
                         | Construct::ForLoop { .. }
                         | Construct::ArithmeticForLoop
                         | Construct::LoopBody
