@@ -42,6 +42,8 @@ fn commands_with_and_or_operators_and_spans() {
         (Some(Operator::Or), None)
     );
     assert_eq!(text(s, c[1].span), "apt-get install -y curl");
+    assert_eq!(c[1].source(s), "apt-get install -y curl");
+    assert_eq!(c[1].source("short"), "");
     assert_eq!(text(s, c[2].span), "rm -rf /var/lib/apt/lists/*");
     assert!(c[2].args()[1].has_glob());
     assert!(c[3].is_conditional());

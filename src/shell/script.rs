@@ -209,6 +209,12 @@ pub struct SimpleCommand {
 }
 
 impl SimpleCommand {
+    /// The command's text in `script` (the text it was parsed from), redirections included,
+    /// heredoc bodies not.
+    pub fn source<'a>(&self, script: &'a str) -> &'a str {
+        script.get(self.span.start..self.span.end).unwrap_or("")
+    }
+
     /// The command name after quote removal (`"apt-get"` → `apt-get`), as written otherwise
     /// (`/usr/bin/apt-get`). `None` when there is no command word or it is expanded (`$CMD`).
     pub fn name(&self) -> Option<String> {
