@@ -203,16 +203,43 @@ fn unknown_values_make_unknown_effects() {
 }
 
 #[test]
-fn conditional_branches_are_not_applied() {
+fn if_statements_run_the_branch_the_condition_picks() {
+    let (report, tree) = run("if [ -n \"$X\" ]; then touch /yes; else touch /no; fi");
+    assert!(exists(&tree, "/no") && !exists(&tree, "/yes"));
+    assert_eq!(report.certainty, Certainty::Exact, "{report:#?}");
+
+    let (_, tree) = run("X=1; if [ \"$X\" = 2 ]; then touch /two; elif [ \"$X\" = 1 ]; then touch /one; else touch /other; fi && touch /after");
+    assert!(exists(&tree, "/one") && exists(&tree, "/after"));
+    assert!(!exists(&tree, "/two") && !exists(&tree, "/other"));
+
+    // `set -e` does not stop at a failing condition, but does inside the branch taken.
     let (report, tree) = run(
-        "if [ -n \"$X\" ]; then touch /yes; else touch /no; fi; while true; do touch /loop; done",
+        "set -e; if false; then touch /a; fi; touch /b; if true; then mkdir /b; fi; touch /never",
     );
-    assert!(!exists(&tree, "/yes") && !exists(&tree, "/no") && !exists(&tree, "/loop"));
+    assert!(exists(&tree, "/b") && !exists(&tree, "/never"));
+    assert!(report.failure.is_some());
+}
+
+#[test]
+fn unknown_conditions_and_loops_are_not_applied() {
+    let (report, tree) = run(
+        "if command -v curl; then touch /a; elif [ -d / ]; then touch /b; else touch /c; fi; while true; do touch /loop; done",
+    );
+    assert!(
+        !exists(&tree, "/a")
+            && !exists(&tree, "/b")
+            && !exists(&tree, "/c")
+            && !exists(&tree, "/loop")
+    );
     assert_eq!(report.certainty, Certainty::Unknown);
     assert!(report
         .effects
         .iter()
         .any(|e| e.description.contains("if/else branch")));
+    assert!(report
+        .effects
+        .iter()
+        .any(|e| e.description.contains("while/until loop")));
 }
 
 #[test]
@@ -483,6 +510,26 @@ fn mounts_keep_their_writes_out_of_the_layer_and_unknown_cwd_is_honest() {
     assert_eq!(report.failure, None, "{report:#?}");
     assert!(!exists(&tree, "/root/.cache/pip"));
     assert_eq!(bytes(&tree, "/kept"), b"kept\n");
+
+    // A cache mount is not a cache left in the layer.
+    let input = RunInput::shell("pip install flask");
+    let mut tree = Tree::new();
+    let report = simulate_run_mounted(
+        &input,
+        &["/root/.cache/pip".to_string()],
+        &mut tree,
+        &Catalogs::default(),
+    );
+    assert!(
+        !report.notes.iter().any(|n| n.contains("--no-cache-dir")),
+        "{:?}",
+        report.notes
+    );
+    assert!(
+        !report.effects[0].description.contains("stays in"),
+        "{:?}",
+        report.effects
+    );
 
     // After `cd` into a directory that is not known, relative writes are not known either.
     let (report, tree) = run("cd \"$(mktemp -d)\" && touch here && echo x > there && touch /abs");

@@ -314,21 +314,42 @@ impl<'a> Lowerer<'a> {
                 }
             }
             ast::CompoundCommand::IfClause(clause) => {
-                self.with_context(Construct::IfCondition, |this| {
-                    this.compound_list(&clause.condition, None, false)
-                });
-                self.with_context(Construct::IfBranch, |this| {
-                    this.compound_list(&clause.then, None, false)
-                });
-                for branch in clause.elses.iter().flatten() {
+                let id = self.next_id;
+                self.next_id += 1;
+                self.with_context(
+                    Construct::IfCondition {
+                        clause: id,
+                        branch: 0,
+                    },
+                    |this| this.compound_list(&clause.condition, None, false),
+                );
+                self.with_context(
+                    Construct::IfBranch {
+                        clause: id,
+                        branch: 0,
+                        is_else: false,
+                    },
+                    |this| this.compound_list(&clause.then, None, false),
+                );
+                for (index, branch) in clause.elses.iter().flatten().enumerate() {
+                    let number = index + 1;
                     if let Some(condition) = &branch.condition {
-                        self.with_context(Construct::IfCondition, |this| {
-                            this.compound_list(condition, None, false)
-                        });
+                        self.with_context(
+                            Construct::IfCondition {
+                                clause: id,
+                                branch: number,
+                            },
+                            |this| this.compound_list(condition, None, false),
+                        );
                     }
-                    self.with_context(Construct::IfBranch, |this| {
-                        this.compound_list(&branch.body, None, false)
-                    });
+                    self.with_context(
+                        Construct::IfBranch {
+                            clause: id,
+                            branch: number,
+                            is_else: branch.condition.is_none(),
+                        },
+                        |this| this.compound_list(&branch.body, None, false),
+                    );
                 }
             }
             ast::CompoundCommand::WhileClause(clause)

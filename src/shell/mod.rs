@@ -6,7 +6,7 @@
 //! redirections (heredocs with their bodies), the operators around it (`&&`, `||`, `;`,
 //! newline, `|`, `&`) and the constructs it is nested in (pipeline, subshell, `if`, loops,
 //! `case`, functions, command substitutions). Every word, command and redirection carries a
-//! byte [`Span`](crate::span::Span) into the script text.
+//! byte [`crate::span::Span`] into the script text.
 //!
 //! The grammar is brush-parser's (a maintained POSIX + bash parser); this module is the
 //! small stable API over it, so lints and the RUN simulator never see brush's types.

@@ -61,6 +61,7 @@ RUN rm -rf /s/dir1 /s/*.txt && chmod 700 /s && touch /s/new'
   case_def run-loop 'RUN for n in one two; do mkdir -p /loop/$n && echo $n > /loop/$n/name; done; X=val; echo "$X ${Y:-dflt}" > /loop/vars'
   case_def run-owner 'RUN mkdir /o && touch /o/f /o/g && chown -R 1000:1000 /o && chown 0 /o/f && chmod 4755 /o/g'
   case_def run-echo 'RUN echo "a\tb" > /e1 && echo -e "a\tb" > /e2 && echo -n x > /e3 && printf "%s|%5s|%-3d|\n" a b 7 > /e4 && cat /e1 /e3 > /e5 && echo one | tee /e6 >> /e3'
+  case_def run-if 'RUN X=1; if [ "$X" = 2 ]; then mkdir /two; elif [ -d /tmp ]; then mkdir /tmpdir; else mkdir /other; fi; [ -f /nope ] || touch /fallback; if [ -e /fallback ]; then echo yes > /tmpdir/seen; fi'
   case_def run-tar 'RUN mkdir -p /src/t/inner && echo in > /src/t/inner/file && ln -s inner/file /src/t/alias && tar -C /src -cf /tmp/a.tar t
 RUN mkdir /x && tar -xf /tmp/a.tar -C /x && rm /tmp/a.tar'
 }

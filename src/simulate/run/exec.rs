@@ -134,9 +134,40 @@ pub(crate) struct Sim<'i, 't, 'c> {
     /// Set by a `cd` to a directory that is not known (`cd $(mktemp -d)`): relative paths
     /// are then not known either.
     pub cwd_unknown: bool,
+    /// `--mount` targets (cleaned): caches written there are not in the layer.
+    pub mounts: Vec<String>,
+    /// What is known about each `if` statement so far, by clause id.
+    pub if_states: std::collections::HashMap<usize, IfState>,
+}
+
+/// The evaluation of one `if` statement.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IfState {
+    /// The branch that ran.
+    taken: Option<usize>,
+    /// A condition's outcome was not known: no later branch is applied.
+    unknown: bool,
+    /// The last condition evaluated and its status.
+    last: Option<(usize, Status)>,
 }
 
 impl Sim<'_, '_, '_> {
+    /// True when `path` (absolute) is under one of the RUN's mounts.
+    pub(crate) fn under_mount(&self, path: &str) -> bool {
+        let path = crate::fs::path::clean(path);
+        self.mounts
+            .iter()
+            .any(|m| path == *m || path.starts_with(&format!("{}/", m.trim_end_matches('/'))))
+    }
+
+    /// `$HOME` (for cache locations).
+    pub(crate) fn home(&self) -> String {
+        self.var("HOME")
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "/root".into())
+    }
+
     pub(crate) fn var(&self, name: &str) -> Option<&Option<String>> {
         self.vars
             .iter()
@@ -280,7 +311,7 @@ pub(crate) fn run(
     catalogs: &Catalogs,
 ) -> RunReport {
     let before = tree.clone();
-    let mut report = run_shell(input, tree, catalogs);
+    let mut report = run_shell(input, mount_targets, tree, catalogs);
     // What was written under a mount stays out of the layer.
     for target in mount_targets {
         let target = crate::fs::path::clean(target);
@@ -302,7 +333,12 @@ pub(crate) fn run(
     report
 }
 
-fn run_shell(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunReport {
+fn run_shell(
+    input: &RunInput,
+    mount_targets: &[String],
+    tree: &mut Tree,
+    catalogs: &Catalogs,
+) -> RunReport {
     let mut vars: Vec<(String, Option<String>)> = input
         .env
         .iter()
@@ -350,6 +386,11 @@ fn run_shell(input: &RunInput, tree: &mut Tree, catalogs: &Catalogs) -> RunRepor
         stopped: false,
         last_span: None,
         cwd_unknown: false,
+        if_states: std::collections::HashMap::new(),
+        mounts: mount_targets
+            .iter()
+            .map(|t| crate::fs::path::clean(t))
+            .collect(),
     };
     if let Err(error) = &owner {
         sim.note(format!("USER {}: {}", input.user, error.0));
@@ -482,7 +523,6 @@ fn run_script(sim: &mut Sim, script: &str, span: Option<Span>) -> Option<shell::
 /// Is the construct one whose commands may run zero or several times?
 fn conditional_kind(construct: &Construct) -> Option<&'static str> {
     match construct {
-        Construct::IfBranch => Some("an if/else branch"),
         Construct::LoopCondition | Construct::LoopBody => Some("a while/until loop"),
         Construct::ArithmeticForLoop => Some("a for (( )) loop"),
         Construct::CaseBranch { .. } => Some("a case branch"),
@@ -511,6 +551,8 @@ fn run_commands(sim: &mut Sim, commands: &[SimpleCommand], level: usize) {
                         | Construct::CommandSubstitution
                         | Construct::ProcessSubstitution
                         | Construct::ForLoop { .. }
+                        | Construct::IfCondition { .. }
+                        | Construct::IfBranch { .. }
                 ) || conditional_kind(c).is_some()
             });
         if let Some((position, construct)) = special {
@@ -579,7 +621,11 @@ fn run_commands(sim: &mut Sim, commands: &[SimpleCommand], level: usize) {
                     | Some(Operator::Pipe)
                     | Some(Operator::PipeAll)
             );
-            let checked = !command.is_conditional() && !in_pipe;
+            let in_condition = command
+                .context
+                .iter()
+                .any(|c| matches!(c, Construct::IfCondition { .. } | Construct::LoopCondition));
+            let checked = !in_pipe && !in_condition;
             if sim.errexit && ends_chain && checked && command.preceded_by != Some(Operator::Or) {
                 sim.failure = Some(RunFailure {
                     message: message.clone(),
@@ -623,6 +669,58 @@ fn run_group(sim: &mut Sim, construct: &Construct, position: usize, group: &[Sim
             let status = sim.status.clone();
             (sim.cwd, sim.vars, sim.errexit, sim.cwd_unknown) = saved;
             sim.status = status;
+        }
+        Construct::IfCondition { clause, branch } => {
+            let state = sim.if_states.entry(*clause).or_default().clone();
+            if state.taken.is_some() || state.unknown {
+                // An earlier branch ran, or which one did is not known: not evaluated.
+                return;
+            }
+            run_commands(sim, group, position + 1);
+            let status = sim.status.clone();
+            // The `if` itself succeeds when no branch runs.
+            sim.status = if status == Status::Unknown {
+                Status::Unknown
+            } else {
+                Status::Success
+            };
+            sim.if_states.entry(*clause).or_default().last = Some((*branch, status));
+        }
+        Construct::IfBranch {
+            clause,
+            branch,
+            is_else,
+        } => {
+            let state = sim.if_states.get(clause).cloned().unwrap_or_default();
+            if state.taken.is_some() {
+                return;
+            }
+            let decision = if state.unknown {
+                None
+            } else if *is_else {
+                match &state.last {
+                    Some((_, Status::Failure(_))) => Some(true),
+                    Some((_, Status::Success)) => Some(false),
+                    _ => None,
+                }
+            } else {
+                match &state.last {
+                    Some((b, Status::Success)) if b == branch => Some(true),
+                    Some((b, Status::Failure(_))) if b == branch => Some(false),
+                    _ => None,
+                }
+            };
+            match decision {
+                Some(true) => {
+                    sim.if_states.entry(*clause).or_default().taken = Some(*branch);
+                    run_commands(sim, group, position + 1);
+                }
+                Some(false) => {}
+                None => {
+                    sim.if_states.entry(*clause).or_default().unknown = true;
+                    report_unapplied(sim, group, "an if/else branch whose condition is not known");
+                }
+            }
         }
         Construct::ForLoop { variable, values } => {
             let words: Vec<_> = match values {

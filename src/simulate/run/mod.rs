@@ -20,8 +20,18 @@
 //! - **Unknown** — `curl`/`wget` downloads (a file of unknown content where the output path
 //!   is known), `apk add` (no Alpine index is available), `pip install`, `npm install/ci`,
 //!   anything else (`make`, `./configure`, a script), and commands that only run under a
-//!   condition (`if` branches, `while` bodies, `case`, functions).
+//!   condition that is not known (an `if` whose test depends on the base image or a
+//!   command's output, `while` bodies, `case`, functions).
 //!
+//! Control flow: `&&`/`||` chains follow the simulated statuses; `if`/`elif`/`else` runs the
+//! branch its condition picks when the condition is known (`[ "$X" = 1 ]`, `[ -f path ]`
+//! against the tree); `for` loops over known words run their body once per word; subshells
+//! and command substitutions keep their `cd` and variables to themselves; `sh -c '…'` is
+//! parsed and followed. A `cd` into a directory that is not known (`cd "$(mktemp -d)"`)
+//! makes later relative paths unknown.
+//!
+//! `RUN --mount` targets go to [`simulate_run_mounted`]: what is written under them stays
+//! out of the layer (and a cache mount is not reported as a cache left in the image).
 //! A command that would certainly fail (`rm` of a missing file without `-f`, `mkdir` of an
 //! existing directory without `-p`, `cd` to a missing directory, a syntax error) is reported
 //! in [`RunReport::failure`] when it makes the whole RUN fail (`&&` chains, `set -e`, last

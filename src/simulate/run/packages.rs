@@ -323,7 +323,7 @@ fn apk(sim: &mut Sim, call: &Call) -> Outcome {
     let parsed = Args::parse(&args, &['X', 'p', 't']);
     let subcommand = parsed.operands.first().cloned().unwrap_or_default();
     let packages: Vec<String> = parsed.operands.iter().skip(1).cloned().collect();
-    let no_cache = parsed.has_long("no-cache");
+    let no_cache = parsed.has_long("no-cache") || sim.under_mount("/var/cache/apk");
     let why = package_data_for(sim.input.distro.as_ref(), &sim.input.architecture).note;
     let description = match subcommand.as_str() {
         "add" => {
@@ -391,7 +391,9 @@ fn pip(sim: &mut Sim, call: &Call) -> Outcome {
             None => packages.push(format!("(requirements in {requirements}, not known)")),
         }
     }
+    let pip_cache = format!("{}/.cache/pip", sim.home().trim_end_matches('/'));
     let no_cache = parsed.has_long("no-cache-dir")
+        || sim.under_mount(&pip_cache)
         || sim.var("PIP_NO_CACHE_DIR").is_some_and(|v| {
             v.as_deref()
                 .is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
@@ -422,7 +424,10 @@ fn npm(sim: &mut Sim, call: &Call) -> Outcome {
         return super::exec::unknown_command(sim, call);
     }
     let node_modules = format!("{}/node_modules", sim.cwd.trim_end_matches('/'));
-    sim.note("npm/yarn keep their download cache (~/.npm, ~/.cache/yarn) in the layer unless it is cleaned in the same RUN");
+    let npm_cache = format!("{}/.npm", sim.home().trim_end_matches('/'));
+    if !sim.under_mount(&npm_cache) {
+        sim.note("npm/yarn keep their download cache (~/.npm, ~/.cache/yarn) in the layer unless it is cleaned in the same RUN");
+    }
     sim.effect(
         call,
         EffectKind::Install,
