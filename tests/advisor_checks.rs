@@ -219,6 +219,15 @@ fn an_install_that_needs_the_sources_gets_no_reordering() {
 }
 
 #[test]
+fn cache_mounts_keep_lists_and_caches_out_of_the_layer() {
+    let catalogs = Catalogs::bundled();
+    let text = "FROM debian:bookworm-slim\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends python3-pip\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n";
+    let (_, advice) = run(text, &Context::new(), &catalogs);
+    assert!(only(&advice, "clean-in-same-layer").is_empty());
+    assert!(only(&advice, "package-cache").is_empty());
+}
+
+#[test]
 fn apk_without_no_cache() {
     let catalogs = Catalogs::bundled();
     let text = "FROM alpine:3.20\nRUN apk add curl\n";

@@ -34,7 +34,7 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
     let mut out = Vec::new();
     for (i, si) in facts.instructions.iter().enumerate() {
         let updates = si.runs(&["apt-get", "apt"], "update");
-        if !updates || removes_lists(si) {
+        if !updates || removes_lists(si) || si.mounted_over(LISTS) {
             continue;
         }
         let line = facts.line(i);

@@ -80,6 +80,7 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
                 .iter()
                 .any(|w| w.text.starts_with(manager.flag) || w.text == "--no-network")
                 || (manager.name == "pip" && pip_env_off)
+                || manager.cache_dirs.iter().any(|d| si.mounted_over(d))
             {
                 continue;
             }

@@ -35,6 +35,28 @@ impl StageInstruction<'_> {
         self.is_run() && !self.ins.json && self.ins.heredocs.is_empty() && self.ins.flags.is_empty()
     }
 
+    /// True when a `RUN --mount` (cache, tmpfs, bind…) is mounted on `path` or above it:
+    /// what the command writes there does not go into the layer.
+    pub fn mounted_over(&self, path: &str) -> bool {
+        self.ins
+            .flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .any(|f| {
+                let value = f.value.as_deref().unwrap_or("");
+                value.split(',').any(|field| {
+                    let target = field
+                        .strip_prefix("target=")
+                        .or_else(|| field.strip_prefix("dst="))
+                        .or_else(|| field.strip_prefix("destination="));
+                    target.is_some_and(|t| {
+                        let t = t.trim_end_matches('/');
+                        path == t || path.starts_with(&format!("{t}/"))
+                    })
+                })
+            })
+    }
+
     /// True when one of its commands is `program` with the given verb (`apt-get update`).
     pub fn runs(&self, programs: &[&str], verb: &str) -> bool {
         self.commands.iter().any(|c| {
