@@ -228,6 +228,19 @@ fn cache_mounts_keep_lists_and_caches_out_of_the_layer() {
 }
 
 #[test]
+fn recommends_on_an_unknown_base_are_reported_without_numbers() {
+    let catalogs = Catalogs::bundled();
+    let text = "FROM example.com/team/debian-base:1\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+    let (_, advice) = run(text, &Context::new(), &catalogs);
+    let rec = only(&advice, "no-install-recommends");
+    assert_eq!(rec.len(), 1);
+    assert_eq!(rec[0].saving_bytes, None);
+    assert_eq!(rec[0].certainty, layerlab::simulate::Certainty::Unknown);
+    let fixed = apply_fix(text, rec[0].fix.as_ref().unwrap()).unwrap();
+    assert!(fixed.contains("apt-get install --no-install-recommends -y curl"));
+}
+
+#[test]
 fn apk_without_no_cache() {
     let catalogs = Catalogs::bundled();
     let text = "FROM alpine:3.20\nRUN apk add curl\n";

@@ -9,7 +9,7 @@
 //! recommended packages that would no longer be installed so the user can add back the
 //! ones the application needs.
 
-use super::stage::StageFacts;
+use super::stage::{AptInstall, StageFacts};
 use super::{format_bytes, new_advice, with_sizes, Advice, AdviceDoc, Fix, TextEdit};
 use crate::simulate::Certainty;
 use crate::span::Span;
@@ -34,6 +34,7 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
             continue;
         }
         let (Some(with), Some(without)) = (&install.resolution, &install.without_recommends) else {
+            out.push(without_package_data(facts, install));
             continue;
         };
         let extra_bytes = with
@@ -84,24 +85,65 @@ pub fn check(facts: &StageFacts) -> Vec<Advice> {
         );
         advice.lines = vec![line];
         advice.certainty = Certainty::Estimated;
-        let plain = facts
-            .instructions
-            .get(install.instruction)
-            .is_some_and(|si| si.is_plain_run());
-        if plain {
-            advice.fix = Some(Fix {
-                description: format!(
-                    "Add --no-install-recommends on line {line} (no longer installed: {}; add \
-                     back any the application needs)",
-                    shown.join(", ")
-                ),
-                edits: vec![TextEdit {
-                    span: Span::at(span.end),
-                    new_text: " --no-install-recommends".to_string(),
-                }],
-            });
-        }
+        advice.fix = insert_fix(facts, install, line, Some(&shown.join(", ")));
         out.push(advice);
     }
     out
+}
+
+/// The advice when the base image has no package data: the practice holds, the bytes are
+/// unknown.
+fn without_package_data(facts: &StageFacts, install: &AptInstall) -> Advice {
+    let line = facts.line(install.instruction);
+    let names = install
+        .packages
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let detail = format!(
+        "`apt-get install {names}` on line {line} also installs the packages they recommend. \
+         How much that adds is unknown: {}.",
+        if facts.packages_note.is_empty() {
+            "the base image is not in the catalog"
+        } else {
+            facts.packages_note.as_str()
+        }
+    );
+    let mut advice = new_advice(
+        "no-install-recommends",
+        format!("--no-install-recommends on line {line}"),
+        detail,
+        install.install_word.span,
+    );
+    advice.lines = vec![line];
+    advice.certainty = Certainty::Unknown;
+    advice.fix = insert_fix(facts, install, line, None);
+    advice
+}
+
+/// Inserts `--no-install-recommends` after `install` (shell-form RUN without heredocs).
+fn insert_fix(
+    facts: &StageFacts,
+    install: &AptInstall,
+    line: usize,
+    dropped: Option<&str>,
+) -> Option<Fix> {
+    let plain = facts
+        .instructions
+        .get(install.instruction)
+        .is_some_and(|si| si.is_plain_run());
+    plain.then(|| Fix {
+        description: match dropped {
+            Some(names) => format!(
+                "Add --no-install-recommends on line {line} (no longer installed: {names}; add \
+                 back any the application needs)"
+            ),
+            None => format!("Add --no-install-recommends on line {line}"),
+        },
+        edits: vec![TextEdit {
+            span: Span::at(install.install_word.span.end),
+            new_text: " --no-install-recommends".to_string(),
+        }],
+    })
 }
