@@ -252,6 +252,19 @@ fn apk_without_no_cache() {
 }
 
 #[test]
+fn merging_keeps_a_failing_list_fatal() {
+    let catalogs = Catalogs::bundled();
+    let text = "FROM alpine:3.20\nRUN touch /a\nRUN set -eu; touch /b; touch /c\n";
+    let (_, advice) = run(text, &Context::new(), &catalogs);
+    let merge = only(&advice, "merge-runs");
+    let fixed = apply_fix(text, merge[0].fix.as_ref().unwrap()).unwrap();
+    assert_eq!(
+        fixed,
+        "FROM alpine:3.20\nRUN touch /a \\\n    && ( set -eu; touch /b; touch /c )\n"
+    );
+}
+
+#[test]
 fn merging_keeps_each_run_in_its_directory() {
     let catalogs = Catalogs::bundled();
     let text = "FROM alpine:3.20\nRUN mkdir -p /w && cd /w && touch a\nRUN touch b\n";

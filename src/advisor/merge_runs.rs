@@ -8,7 +8,9 @@
 //! every RUN is shell form without flags or heredocs and without an unquoted `#`; a RUN that
 //! changes the shell's state for what follows (`cd`, `export`, `set`, `source`, `exit`,
 //! `unset`, `trap`) is wrapped in `( … )` so the next command still starts in WORKDIR with
-//! the original environment. A RUN ending in `&` is not merged.
+//! the original environment; so is any RUN that is more than a plain `a && b` chain (a `;`
+//! list, `||`, pipes, compound commands), so that a failure still fails the merged RUN.
+//! A RUN ending in `&` is not merged.
 
 use super::stage::StageFacts;
 use super::{format_bytes, new_advice, with_sizes, Advice, AdviceDoc, Fix, TextEdit};
@@ -174,18 +176,17 @@ pub fn merged_run_fix(facts: &StageFacts, group: &[usize]) -> Option<Fix> {
             .commands
             .iter()
             .any(|c| c.program().is_some_and(|p| STATEFUL.contains(&p)));
+        // Only a plain `a && b && c` keeps its meaning when chained with `&&` to others:
+        // after `x &&`, a list `p; q` would run `q` even when `x` failed (and the RUN would
+        // then succeed), and a `set -e` or `cd` would reach the next RUN's commands. Those
+        // parts run in a subshell, whose status is the list's, as the RUN's was.
+        let plain_chain = si
+            .commands
+            .iter()
+            .all(|c| matches!(c.terminator.as_str(), "&&" | ""));
         let last_part = n + 1 == group.len();
-        if stateful && !last_part {
+        if !plain_chain || (stateful && !last_part) {
             parts.push(format!("( {text} )"));
-        } else if si.commands.len() > 1
-            && si
-                .commands
-                .iter()
-                .any(|c| c.terminator == "||" || c.terminator == "|")
-            && n > 0
-        {
-            // `a && b || c` chained after another command keeps its meaning in a group.
-            parts.push(format!("{{ {text}; }}"));
         } else {
             parts.push(text.to_string());
         }
