@@ -132,6 +132,9 @@ struct Builder<'a> {
     stats: BuildStats,
     filtered_context: OnceLock<Context>,
     done: Vec<Option<StageState>>,
+    /// Set by a `COPY --link` step: its layer is the copy onto an empty tree (BuildKit's
+    /// MergeOp), not the difference with the stage below.
+    link_layer: Option<LayerDiff>,
 }
 
 /// Simulates `docker build` (BuildKit) of `ins` (parsed from `parsed`) with `ctx` as the
@@ -163,6 +166,7 @@ pub fn build(
         stats: BuildStats::default(),
         filtered_context: OnceLock::new(),
         done: vec![None; ins.stages.len()],
+        link_layer: None,
     };
     b.run()
 }
@@ -1206,8 +1210,12 @@ impl<'a> Builder<'a> {
             None => {
                 self.stats.steps_computed += 1;
                 let lower = state.tree.begin_layer();
+                self.link_layer = None;
                 let (effects, certainty, forced) = apply(self, state);
-                let diff = LayerDiff::between(&lower, &state.tree);
+                let diff = match self.link_layer.take() {
+                    Some(linked) => linked,
+                    None => LayerDiff::between(&lower, &state.tree),
+                };
                 let built = if diff.is_empty() && forced.is_none() {
                     None
                 } else {
@@ -1448,6 +1456,8 @@ impl<'a> Builder<'a> {
         );
         let args = Vec::new();
         let owner_note = owner.and_then(|o| o.unresolved);
+        let link = f.link;
+        let has_chmod = f.chmod.is_some();
         self.fs_step(
             stage,
             state,
@@ -1481,6 +1491,16 @@ impl<'a> Builder<'a> {
                 };
                 if let Err(e) = copy::execute(&plan, &mut st.tree) {
                     b.error(e, c.span);
+                }
+                // --link without --chmod: the files go onto an empty layer merged on top, so
+                // the layer holds every copied entry and the parents it created, whatever the
+                // stage below has (BuildKit `llb.Merge`).
+                if link && !has_chmod {
+                    let mut alone = Tree::new();
+                    if copy::execute(&plan, &mut alone).is_ok() {
+                        b.link_layer = Some(LayerDiff::between(&Tree::new(), &alone));
+                        effects.push("--link: copied onto an empty layer, merged on top".into());
+                    }
                 }
                 if !plan.unknown.is_empty() {
                     st.complete = false;
