@@ -10,5 +10,6 @@ pub mod expand;
 pub mod fs;
 pub mod image;
 pub mod instructions;
+pub mod lint;
 pub mod span;
 pub mod syntax;

@@ -1,0 +1,1 @@
+//! layerlab's own rules (`LL…`): about layers, cache and image size.
