@@ -70,12 +70,13 @@ impl Pragmas {
                 continue;
             };
             let list = list.split('#').next().unwrap_or("");
-            let codes: BTreeSet<String> = list
-                .split(',')
-                .map(str::trim)
-                .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric()))
-                .map(str::to_string)
-                .collect();
+            let items: Vec<&str> = list.split(',').map(str::trim).collect();
+            // hadolint's pragma parser wants every item to be a code (letters then digits,
+            // `DL3008`, `SC2086`, `LL001`); one bad item makes the whole comment no pragma.
+            if !items.iter().all(|c| is_rule_code(c)) {
+                continue;
+            }
+            let codes: BTreeSet<String> = items.into_iter().map(str::to_string).collect();
             out.ignore_pragma_lines.push(line_no);
             match kind {
                 Kind::Line => out.line_ignores.push((line_no + 1, codes)),
@@ -115,6 +116,12 @@ impl Pragmas {
         }
         false
     }
+}
+
+/// Letters followed by digits.
+fn is_rule_code(code: &str) -> bool {
+    let digits = code.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    digits.len() < code.len() && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
