@@ -36,7 +36,6 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
                 let known = aliases.contains(&from)
                     || from.parse::<usize>().is_ok_and(|n| n < stages)
                     || from.contains(':')
-                    || from.contains('/')
                     || from.starts_with('$');
                 if !known {
                     out.push_summary(h.span(cx));

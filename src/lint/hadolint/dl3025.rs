@@ -20,10 +20,17 @@ pub const DOC: RuleDoc = RuleDoc {
 
 use super::model::plain;
 
+/// language-docker reads an escaped backslash right before a quote (`"a\\"`, `"\\\""`)
+/// differently from JSON (the quote stays escaped), so such an array is not JSON to hadolint
+/// and the instruction is shell form (checked against hadolint 2.15.1).
+fn language_docker_json(inst: &crate::syntax::Instruction) -> bool {
+    !inst.rest.contains("\\\\\"")
+}
+
 pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     for h in plain(cx) {
         let shell_form = match h.kind() {
-            Keyword::Cmd | Keyword::Entrypoint => !h.inst.json,
+            Keyword::Cmd | Keyword::Entrypoint => !h.inst.json || !language_docker_json(h.inst),
             Keyword::Healthcheck => {
                 h.inst
                     .args

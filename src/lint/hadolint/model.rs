@@ -45,36 +45,32 @@ impl<'a> HInst<'a> {
     }
 }
 
-/// Top-level instructions (no ONBUILD triggers), in order.
+/// Top-level instructions (no ONBUILD triggers), in order. Instructions BuildKit rejects
+/// are kept with what could be recovered: hadolint's parser is more lenient (a nested JSON
+/// array is a shell-form CMD to it).
 pub fn plain<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
-    cx.instructions()
-        .iter()
-        .filter(|i| !i.syntax_error)
-        .map(|i| HInst {
-            inst: i,
-            outer: i,
-            onbuild: false,
-        })
+    cx.instructions().iter().map(|i| HInst {
+        inst: i,
+        outer: i,
+        onbuild: false,
+    })
 }
 
 /// Top-level instructions and, right after each ONBUILD, its trigger.
 pub fn with_onbuild<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
-    cx.instructions()
-        .iter()
-        .filter(|i| !i.syntax_error)
-        .flat_map(|i| {
-            let trigger = i.onbuild.as_deref().map(|t| HInst {
-                inst: t,
-                outer: i,
-                onbuild: true,
-            });
-            std::iter::once(HInst {
-                inst: i,
-                outer: i,
-                onbuild: false,
-            })
-            .chain(trigger)
+    cx.instructions().iter().flat_map(|i| {
+        let trigger = i.onbuild.as_deref().map(|t| HInst {
+            inst: t,
+            outer: i,
+            onbuild: true,
+        });
+        std::iter::once(HInst {
+            inst: i,
+            outer: i,
+            onbuild: false,
         })
+        .chain(trigger)
+    })
 }
 
 /// hadolint's `dropQuotes`: one pair of surrounding `"` or `'` removed.
