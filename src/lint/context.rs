@@ -9,6 +9,7 @@ use crate::syntax::{Instruction, Parsed};
 use super::check_directive::CheckConfig;
 use super::options::LintOptions;
 use super::rule::RuleDoc;
+use super::run_scripts::{ParsedRun, RunScripts};
 use super::semantic::Semantics;
 
 /// The inputs of one lint run, shared by all rules.
@@ -21,6 +22,8 @@ pub struct LintContext<'a> {
     pub semantics: Semantics,
     /// A lexer with the Dockerfile's escape token.
     pub lex: Lex,
+    /// RUN scripts, parsed on first use.
+    pub(crate) runs: std::cell::OnceCell<RunScripts>,
 }
 
 impl<'a> LintContext<'a> {
@@ -30,6 +33,13 @@ impl<'a> LintContext<'a> {
 
     pub fn instructions(&self) -> &'a [Instruction] {
         &self.parsed.dockerfile.instructions
+    }
+
+    /// The parsed script of the RUN at instruction `index` (or its ONBUILD trigger).
+    pub fn run_script(&self, index: usize, onbuild: bool) -> Option<&ParsedRun> {
+        self.runs
+            .get_or_init(|| RunScripts::parse(self.instructions()))
+            .get(index, onbuild)
     }
 
     /// The 1-based line of a byte offset.

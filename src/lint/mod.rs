@@ -34,6 +34,7 @@ pub mod layerlab;
 mod options;
 mod pragma;
 mod rule;
+pub mod run_scripts;
 pub mod sarif;
 mod semantic;
 
@@ -88,11 +89,19 @@ registry!(
     buildkit::invalid_base_image_platform,
     hadolint::dl1001,
     hadolint::dl3000,
+    hadolint::dl3001,
     hadolint::dl3002,
+    hadolint::dl3003,
+    hadolint::dl3004,
     hadolint::dl3006,
     hadolint::dl3007,
+    hadolint::dl3008,
+    hadolint::dl3009,
     hadolint::dl3011,
     hadolint::dl3012,
+    hadolint::dl3014,
+    hadolint::dl3015,
+    hadolint::dl3019,
     hadolint::dl3020,
     hadolint::dl3021,
     hadolint::dl3022,
@@ -100,12 +109,15 @@ registry!(
     hadolint::dl3024,
     hadolint::dl3025,
     hadolint::dl3026,
+    hadolint::dl3027,
     hadolint::dl3029,
     hadolint::dl3043,
     hadolint::dl3044,
     hadolint::dl3045,
+    hadolint::dl3047,
     hadolint::dl3048,
     hadolint::dl3057,
+    hadolint::dl3059,
     hadolint::dl3061,
     hadolint::dl3063,
     hadolint::dl3064,
@@ -113,8 +125,11 @@ registry!(
     hadolint::dl3066,
     hadolint::dl3067,
     hadolint::dl4000,
+    hadolint::dl4001,
     hadolint::dl4003,
     hadolint::dl4004,
+    hadolint::dl4005,
+    hadolint::dl4006,
 );
 
 /// The documentation of every rule (for the UI, `--format sarif`, and `layerlab rules`).
@@ -146,6 +161,7 @@ pub fn check(parsed: &Parsed, typed: &Instructions, options: &LintOptions) -> Ve
         checks,
         semantics,
         lex,
+        runs: std::cell::OnceCell::new(),
     };
     let pragmas = Pragmas::read(&parsed.source);
     let located = InstructionLocator::new(&cx);

@@ -4,6 +4,7 @@
 //! syntax tree into that view, with hadolint's word helpers (quote dropping, image parts).
 
 use crate::lint::context::LintContext;
+use crate::lint::run_scripts::ParsedRun;
 use crate::span::Span;
 use crate::syntax::{Instruction, Keyword};
 
@@ -16,6 +17,8 @@ pub struct HInst<'a> {
     pub outer: &'a Instruction,
     /// Inside `ONBUILD`.
     pub onbuild: bool,
+    /// Index of the top-level instruction in `Dockerfile::instructions`.
+    pub index: usize,
 }
 
 impl<'a> HInst<'a> {
@@ -26,6 +29,14 @@ impl<'a> HInst<'a> {
     /// The first line of the top-level instruction (hadolint reports the start line).
     pub fn span(&self, cx: &LintContext<'_>) -> Span {
         cx.first_line_span(self.outer.span)
+    }
+
+    /// The parsed shell script, for a RUN.
+    pub fn script<'c>(&self, cx: &'c LintContext<'_>) -> Option<&'c ParsedRun> {
+        if self.inst.kind != Keyword::Run {
+            return None;
+        }
+        cx.run_script(self.index, self.onbuild)
     }
 
     /// The argument words, each with surrounding quotes dropped.
@@ -49,28 +60,37 @@ impl<'a> HInst<'a> {
 /// are kept with what could be recovered: hadolint's parser is more lenient (a nested JSON
 /// array is a shell-form CMD to it).
 pub fn plain<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
-    cx.instructions().iter().map(|i| HInst {
-        inst: i,
-        outer: i,
-        onbuild: false,
-    })
+    cx.instructions()
+        .iter()
+        .enumerate()
+        .map(|(index, i)| HInst {
+            inst: i,
+            outer: i,
+            onbuild: false,
+            index,
+        })
 }
 
 /// Top-level instructions and, right after each ONBUILD, its trigger.
 pub fn with_onbuild<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
-    cx.instructions().iter().flat_map(|i| {
-        let trigger = i.onbuild.as_deref().map(|t| HInst {
-            inst: t,
-            outer: i,
-            onbuild: true,
-        });
-        std::iter::once(HInst {
-            inst: i,
-            outer: i,
-            onbuild: false,
+    cx.instructions()
+        .iter()
+        .enumerate()
+        .flat_map(|(index, i)| {
+            let trigger = i.onbuild.as_deref().map(|t| HInst {
+                inst: t,
+                outer: i,
+                onbuild: true,
+                index,
+            });
+            std::iter::once(HInst {
+                inst: i,
+                outer: i,
+                onbuild: false,
+                index,
+            })
+            .chain(trigger)
         })
-        .chain(trigger)
-    })
 }
 
 /// hadolint's `dropQuotes`: one pair of surrounding `"` or `'` removed.
