@@ -128,7 +128,8 @@ fn oversimplify(word: &crate::shell::Word) -> String {
 /// A RUN's script as hadolint sees it.
 #[derive(Clone, Debug, Default)]
 pub struct ParsedRun {
-    /// The script text (shell form; exec form joined with spaces; heredoc bodies appended).
+    /// The script text (shell form; exec form joined with spaces; a bare `<<EOF` heredoc's
+    /// body, or the line followed by its heredoc bodies and terminators).
     pub text: String,
     /// `None` when the shell parser rejects the script (hadolint then sees no commands).
     pub script: Option<Script>,
@@ -147,14 +148,33 @@ impl ParsedRun {
         } else {
             inst.rest.clone()
         };
-        for h in &inst.heredocs {
-            text.push('\n');
-            text.push_str(&h.content);
+        if !inst.json && !inst.heredocs.is_empty() {
+            if text.trim_start().starts_with("<<") && inst.heredocs.len() == 1 {
+                // `RUN <<EOF`: the heredoc is the script.
+                text = inst.heredocs[0].content.clone();
+            } else {
+                // `RUN cmd <<EOF`: the shell reads the bodies after the line.
+                for h in &inst.heredocs {
+                    text.push('\n');
+                    text.push_str(&h.content);
+                    if !h.content.ends_with('\n') && !h.content.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(&h.name);
+                }
+            }
         }
         let script = parse_script(&text).ok();
         let commands = script
             .as_ref()
-            .map(|s| s.commands().iter().filter_map(HCommand::new).collect())
+            .map(|s| {
+                s.commands()
+                    .iter()
+                    // ShellCheck parses `[ … ]` as a condition, not a command.
+                    .filter(|c| c.name().as_deref() != Some("["))
+                    .filter_map(HCommand::new)
+                    .collect()
+            })
             .unwrap_or_default();
         ParsedRun {
             text,
