@@ -1,9 +1,9 @@
 //! DL3001: For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3001",
@@ -18,7 +18,9 @@ pub const DOC: RuleDoc = RuleDoc {
     off_by_default: false,
 };
 
-const INVALID: [&str; 10] = ["free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim", "ifconfig"];
+const INVALID: [&str; 10] = [
+    "free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim", "ifconfig",
+];
 
 pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     for h in with_onbuild(cx) {

@@ -1,9 +1,9 @@
 //! DL3003: Use WORKDIR to switch to a directory
 
+use super::model::plain;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::plain;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3003",

@@ -1,9 +1,9 @@
 //! DL3004: Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3004",

@@ -1,9 +1,9 @@
 //! DL3008: Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3008",
@@ -25,7 +25,15 @@ fn version_fixed(package: &str) -> bool {
 pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     for h in with_onbuild(cx) {
         let Some(run) = h.script(cx) else { continue };
-        if run.any(|c| c.has_args("apt-get", &["install"]) && !c.drop_flag_arg(&["t", "target-release"]).args_no_flags().iter().filter(|a| **a != "install").all(|p| version_fixed(p))) {
+        if run.any(|c| {
+            c.has_args("apt-get", &["install"])
+                && !c
+                    .drop_flag_arg(&["t", "target-release"])
+                    .args_no_flags()
+                    .iter()
+                    .filter(|a| **a != "install")
+                    .all(|p| version_fixed(p))
+        }) {
             out.push_summary(h.span(cx));
         }
     }

@@ -18,8 +18,8 @@ pub const DOC: RuleDoc = RuleDoc {
     off_by_default: false,
 };
 
-use super::model::{base_image, with_onbuild};
 use super::has_cache_mount;
+use super::model::{base_image, with_onbuild};
 
 /// hadolint's `forgotToCleanup`: an update without `rm -rf /var/lib/apt/lists/*` (any `rm`
 /// with one of those arguments counts), unless the lists live in a cache/tmpfs mount.
@@ -29,7 +29,11 @@ fn forgot_cleanup(h: &super::model::HInst<'_>, run: &crate::lint::run_scripts::P
     if lists_mounted {
         return false;
     }
-    let update = run.any(|c| ["apt-get", "apt", "aptitude"].iter().any(|m| c.has_args(m, &["update"])));
+    let update = run.any(|c| {
+        ["apt-get", "apt", "aptitude"]
+            .iter()
+            .any(|m| c.has_args(m, &["update"]))
+    });
     let cleanup = run.any(|c| c.has_args("rm", &["-rf", "/var/lib/apt/lists/*"]));
     update && !cleanup
 }

@@ -1,9 +1,9 @@
 //! DL3014: Use the `-y` switch to avoid manual input `apt-get -y install <package>`
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3014",
@@ -23,7 +23,11 @@ fn assumes_yes(c: &crate::lint::run_scripts::HCommand) -> bool {
     if c.has_any_flag(&["y", "yes", "assume-yes"]) {
         return true;
     }
-    let quiet = c.flags.iter().filter(|(f, _)| f == "q" || f == "quiet").count();
+    let quiet = c
+        .flags
+        .iter()
+        .filter(|(f, _)| f == "q" || f == "quiet")
+        .count();
     quiet >= 2 || c.args.iter().any(|a| a == "-q=2" || a == "--quiet=2")
 }
 

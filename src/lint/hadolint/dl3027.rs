@@ -1,9 +1,9 @@
 //! DL3027: Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3027",

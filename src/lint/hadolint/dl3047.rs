@@ -1,9 +1,9 @@
 //! DL3047: Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).
 
+use super::model::with_onbuild;
 use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use super::model::with_onbuild;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DL3047",
@@ -21,7 +21,20 @@ pub const DOC: RuleDoc = RuleDoc {
 pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     for h in with_onbuild(cx) {
         let Some(run) = h.script(cx) else { continue };
-        if run.any(|c| c.name == "wget" && !c.has_flag("progress") && !c.has_any_flag(&["q", "quiet", "o", "output-file", "a", "append-output", "no-verbose"]) && !c.has_arg("-nv")) {
+        if run.any(|c| {
+            c.name == "wget"
+                && !c.has_flag("progress")
+                && !c.has_any_flag(&[
+                    "q",
+                    "quiet",
+                    "o",
+                    "output-file",
+                    "a",
+                    "append-output",
+                    "no-verbose",
+                ])
+                && !c.has_arg("-nv")
+        }) {
             out.push_summary(h.span(cx));
         }
     }

@@ -10,7 +10,8 @@ pub const DOC: RuleDoc = RuleDoc {
     name: "wget-or-curl",
     set: RuleSet::Hadolint,
     summary: "Either use Wget or Curl but not both",
-    rationale: "Installing and using both wget and curl in one image doubles the tooling for the same job.",
+    rationale:
+        "Installing and using both wget and curl in one image doubles the tooling for the same job.",
     bad: "FROM debian:12\nRUN wget https://a/x\nRUN curl -fsSLO https://a/y\n",
     good: "FROM debian:12\nRUN curl -fsSLO https://a/x && curl -fsSLO https://a/y\n",
     url: "https://github.com/hadolint/hadolint/wiki/DL4001",

@@ -26,7 +26,11 @@ use super::model::plain;
 fn shell_ok(inst: &crate::syntax::Instruction) -> bool {
     let words: Vec<&str> = inst.args.iter().map(|w| w.value.as_str()).collect();
     let first = words.first().copied().unwrap_or("");
-    let base = first.rsplit(['/', '\\']).next().unwrap_or("").to_lowercase();
+    let base = first
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
     if base.starts_with("pwsh") || base.starts_with("powershell") || base.starts_with("cmd") {
         return true;
     }
@@ -36,12 +40,20 @@ fn shell_ok(inst: &crate::syntax::Instruction) -> bool {
         script: crate::shell::parse_script(&text).ok(),
         ..ParsedRun::default()
     };
-    let Some(script) = run.script else { return false };
+    let Some(script) = run.script else {
+        return false;
+    };
     script.commands().iter().any(|c| {
         let name = c.program().unwrap_or_default();
-        let args: Vec<String> = c.args().iter().filter_map(crate::shell::Word::literal).collect();
+        let args: Vec<String> = c
+            .args()
+            .iter()
+            .filter_map(crate::shell::Word::literal)
+            .collect();
         ["bash", "zsh", "ash"].contains(&name.as_str())
-            && args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('o'))
+            && args
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('o'))
             && args.iter().any(|a| a == "pipefail")
     })
 }

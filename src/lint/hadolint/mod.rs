@@ -3,7 +3,6 @@
 //! read the instruction list as hadolint does ([`model`]), so they also work on fragments
 //! without FROM. The RUN-aware rules use the shared shell parse.
 
-pub mod model;
 pub mod dl1001;
 pub mod dl3000;
 pub mod dl3001;
@@ -18,6 +17,7 @@ pub mod dl3011;
 pub mod dl3012;
 pub mod dl3014;
 pub mod dl3015;
+pub mod dl3018;
 pub mod dl3019;
 pub mod dl3020;
 pub mod dl3021;
@@ -28,9 +28,17 @@ pub mod dl3025;
 pub mod dl3026;
 pub mod dl3027;
 pub mod dl3029;
+pub mod dl3030;
+pub mod dl3032;
+pub mod dl3034;
+pub mod dl3035;
+pub mod dl3036;
+pub mod dl3038;
+pub mod dl3040;
 pub mod dl3043;
 pub mod dl3044;
 pub mod dl3045;
+pub mod dl3046;
 pub mod dl3047;
 pub mod dl3048;
 pub mod dl3057;
@@ -47,6 +55,7 @@ pub mod dl4003;
 pub mod dl4004;
 pub mod dl4005;
 pub mod dl4006;
+pub mod model;
 
 use crate::syntax::Instruction;
 
@@ -65,7 +74,6 @@ pub fn label_pairs(inst: &Instruction) -> Vec<(String, String)> {
         })
         .collect()
 }
-
 
 /// The `--mount` options of a RUN as (type, target) pairs (`type` defaults to `bind`).
 pub fn run_mounts(inst: &Instruction) -> Vec<(String, String)> {

@@ -73,24 +73,21 @@ pub fn plain<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
 
 /// Top-level instructions and, right after each ONBUILD, its trigger.
 pub fn with_onbuild<'a>(cx: &LintContext<'a>) -> impl Iterator<Item = HInst<'a>> + 'a {
-    cx.instructions()
-        .iter()
-        .enumerate()
-        .flat_map(|(index, i)| {
-            let trigger = i.onbuild.as_deref().map(|t| HInst {
-                inst: t,
-                outer: i,
-                onbuild: true,
-                index,
-            });
-            std::iter::once(HInst {
-                inst: i,
-                outer: i,
-                onbuild: false,
-                index,
-            })
-            .chain(trigger)
+    cx.instructions().iter().enumerate().flat_map(|(index, i)| {
+        let trigger = i.onbuild.as_deref().map(|t| HInst {
+            inst: t,
+            outer: i,
+            onbuild: true,
+            index,
+        });
+        std::iter::once(HInst {
+            inst: i,
+            outer: i,
+            onbuild: false,
+            index,
         })
+        .chain(trigger)
+    })
 }
 
 /// hadolint's `dropQuotes`: one pair of surrounding `"` or `'` removed.
