@@ -139,6 +139,7 @@ registry!(
     hadolint::dl4004,
     hadolint::dl4005,
     hadolint::dl4006,
+    layerlab::ll001,
 );
 
 /// The documentation of every rule (for the UI, `--format sarif`, and `layerlab rules`).
