@@ -15,6 +15,9 @@ use layerlab::lint::{check, rule_docs, LintOptions, RuleSet, RuleSets};
 
 const MIN: f64 = 0.95;
 
+/// (code, line) findings of one file; `None` when hadolint could not parse it.
+type FileFindings = Option<Vec<(String, usize)>>;
+
 fn hadolint() -> Option<String> {
     let bin = std::env::var("HADOLINT").unwrap_or_else(|_| "hadolint".to_string());
     match Command::new(&bin).arg("--version").output() {
@@ -30,7 +33,7 @@ fn hadolint() -> Option<String> {
 }
 
 /// (code, line) of hadolint's findings, or `None` when it could not parse the file.
-fn hadolint_findings(bin: &str, path: &Path, cwd: &Path) -> Option<Vec<(String, usize)>> {
+fn hadolint_findings(bin: &str, path: &Path, cwd: &Path) -> FileFindings {
     let out = Command::new(bin)
         .args(["--no-fail", "-f", "json"])
         .arg(path)
@@ -95,7 +98,7 @@ fn hadolint_agreement_on_the_realworld_corpus() {
         .collect();
     let empty = tempfile::tempdir().expect("temp dir");
     let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(2).max(1)).collect();
-    let results: Vec<(PathBuf, Option<Vec<(String, usize)>>)> = std::thread::scope(|s| {
+    let results: Vec<(PathBuf, FileFindings)> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .iter()
             .map(|chunk| {
@@ -157,8 +160,16 @@ fn hadolint_agreement_on_the_realworld_corpus() {
     );
     let mut below = Vec::new();
     for (rule, (tp, fp, fn_)) in &table {
-        let precision = if tp + fp > 0 { *tp as f64 / (tp + fp) as f64 } else { 1.0 };
-        let recall = if tp + fn_ > 0 { *tp as f64 / (tp + fn_) as f64 } else { 1.0 };
+        let precision = if tp + fp > 0 {
+            *tp as f64 / (tp + fp) as f64
+        } else {
+            1.0
+        };
+        let recall = if tp + fn_ > 0 {
+            *tp as f64 / (tp + fn_) as f64
+        } else {
+            1.0
+        };
         println!("{rule}: TP {tp} FP {fp} FN {fn_} precision {precision:.3} recall {recall:.3}");
         if precision < MIN || recall < MIN {
             below.push(*rule);

@@ -27,7 +27,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     for h in plain(cx).filter(|h| h.kind() == Keyword::Env) {
         // parseNameVal: key, value, separator triples.
         let args = &h.inst.args;
-        if args.len() < 3 || args.len() % 3 != 0 {
+        if args.len() < 3 || !args.len().is_multiple_of(3) {
             continue;
         }
         let mut defined: Vec<&str> = Vec::new();

@@ -64,10 +64,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
         match h.kind() {
             Keyword::From => ok = false,
             Keyword::Shell => ok = shell_ok(h.inst),
-            Keyword::Run if !ok => {
-                if h.script(cx).is_some_and(ParsedRun::has_pipes) {
-                    out.push_summary(h.span(cx));
-                }
+            Keyword::Run if !ok && h.script(cx).is_some_and(ParsedRun::has_pipes) => {
+                out.push_summary(h.span(cx));
             }
             _ => {}
         }

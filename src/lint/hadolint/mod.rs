@@ -62,7 +62,7 @@ use crate::syntax::Instruction;
 /// ENV/LABEL pairs (`key=value` and the legacy `key value`), quotes dropped.
 pub fn label_pairs(inst: &Instruction) -> Vec<(String, String)> {
     let args = &inst.args;
-    if args.len() < 3 || args.len() % 3 != 0 {
+    if args.len() < 3 || !args.len().is_multiple_of(3) {
         return Vec::new();
     }
     args.chunks(3)

@@ -20,7 +20,11 @@ pub const DOC: RuleDoc = RuleDoc {
 };
 
 fn updates(run: &ParsedRun) -> bool {
-    run.any(|c| ["apt-get", "apt", "aptitude"].iter().any(|m| c.has_args(m, &["update"])))
+    run.any(|c| {
+        ["apt-get", "apt", "aptitude"]
+            .iter()
+            .any(|m| c.has_args(m, &["update"]))
+    })
 }
 
 fn removes_lists(run: &ParsedRun) -> bool {
@@ -33,12 +37,16 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
     // Line of the RUN that left lists behind, per stage (end of stage).
     let mut left: Vec<Option<usize>> = Vec::with_capacity(cx.typed.stages.len());
     for (i, stage) in cx.typed.stages.iter().enumerate() {
-        let mut downloaded = cx.semantics.stages[i].parent.and_then(|p| left.get(p).copied().flatten());
+        let mut downloaded = cx.semantics.stages[i]
+            .parent
+            .and_then(|p| left.get(p).copied().flatten());
         for cmd in &stage.commands {
             if !matches!(cmd.value, Command::Run(_)) {
                 continue;
             }
-            let Some(run) = cx.run_script(cmd.index, false) else { continue };
+            let Some(run) = cx.run_script(cmd.index, false) else {
+                continue;
+            };
             let (update, remove) = (updates(run), removes_lists(run));
             match (update, remove, downloaded) {
                 (false, true, Some(line)) => out.push(
