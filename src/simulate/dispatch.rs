@@ -1592,21 +1592,15 @@ impl<'a> Builder<'a> {
                 match l {
                     StageLayer::Base { report, layer } => {
                         layers.push(report.clone());
-                        image_layers.push(Arc::clone(layer));
+                        image_layers.push(FinalLayer::Base(Arc::clone(layer)));
                     }
                     StageLayer::Built { step, built } => {
-                        let layer = built.layer();
                         let idx = layers.len();
                         if let Some(st) = self.steps.get_mut(*step) {
                             st.layer = Some(idx);
                         }
-                        layers.push(report::layer_report(
-                            &self.steps[*step].text,
-                            *step,
-                            built,
-                            &layer,
-                        ));
-                        image_layers.push(layer);
+                        layers.push(report::layer_report(&self.steps[*step].text, *step, built));
+                        image_layers.push(FinalLayer::Built(Arc::clone(built)));
                     }
                 }
             }
@@ -1647,11 +1641,25 @@ impl<'a> Builder<'a> {
             target,
             stats: BuildStats { ..self.stats },
             image_config,
-            image_layers,
+            final_layers: image_layers,
             cache: self.cache,
             parts: self.parts,
         };
-        build.artifacts = report::artifacts(&build);
+        let built_bytes: u64 = build
+            .final_layers
+            .iter()
+            .map(|l| match l {
+                FinalLayer::Built(b) => b.diff.content_size().bytes,
+                FinalLayer::Base(_) => 0,
+            })
+            .sum();
+        if built_bytes <= EAGER_DIGEST_LIMIT {
+            build.compute_digests();
+        } else {
+            build.artifacts.missing.push(format!(
+                "digests of {built_bytes} bytes of built layers not computed yet (call compute_digests)"
+            ));
+        }
         let _ = &self.done;
         let _ = (self.hashes, self.parsed, self.catalogs);
         build

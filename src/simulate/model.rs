@@ -35,13 +35,25 @@ pub struct Build {
     #[serde(skip)]
     pub(crate) image_config: ImageConfig,
     #[serde(skip)]
-    pub(crate) image_layers: Vec<Arc<Layer>>,
+    pub(crate) final_layers: Vec<FinalLayer>,
     /// Per cache key: the tree after the step and the layer it committed (for reuse).
     #[serde(skip)]
     pub(crate) cache: BTreeMap<String, CachedResult>,
     /// Per step: what its cache key was made of (for the reasons of the next build).
     #[serde(skip)]
     pub(crate) parts: Vec<super::dispatch::KeyParts>,
+}
+
+/// Built layers whose content is at most this many bytes get their tar and digests at once;
+/// larger builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
+/// context does not hold every layer tar in memory.
+pub const EAGER_DIGEST_LIMIT: u64 = 64 << 20;
+
+/// A layer of the final image: inherited, or built by a step (tar written lazily).
+#[derive(Clone, Debug)]
+pub(crate) enum FinalLayer {
+    Base(Arc<Layer>),
+    Built(Arc<BuiltLayer>),
 }
 
 /// A step's result kept for the next simulation.
@@ -273,9 +285,30 @@ impl Build {
         &self.image_config
     }
 
-    /// The final image's layers (base layers have no bytes; unknown ones no digest).
-    pub fn image_layers(&self) -> &[Arc<Layer>] {
-        &self.image_layers
+    /// The final image's layers (base layers have no bytes; unknown ones no digest). Built
+    /// layers' tars are written on the first call and kept.
+    pub fn image_layers(&self) -> Vec<Arc<Layer>> {
+        self.final_layers
+            .iter()
+            .map(|l| match l {
+                FinalLayer::Base(layer) => Arc::clone(layer),
+                FinalLayer::Built(b) => b.layer(),
+            })
+            .collect()
+    }
+
+    /// Writes every built layer's tar, fills in the layers' `diff_id`s and the artifacts
+    /// (config and manifest digests). Done by [`crate::simulate::build`] itself unless the
+    /// built layers exceed [`EAGER_DIGEST_LIMIT`].
+    pub fn compute_digests(&mut self) {
+        for (report, layer) in self.layers.iter_mut().zip(&self.final_layers) {
+            if let FinalLayer::Built(b) = layer {
+                let layer = b.layer();
+                report.diff_id = layer.diff_id().ok().map(|d| d.as_str().to_string());
+                report.unknown_reason = layer.missing_reason().filter(|_| report.diff_id.is_none());
+            }
+        }
+        self.artifacts = super::report::artifacts(self);
     }
 
     /// Config, manifest and layer descriptors (gzip, as `docker build` pushes), when every
@@ -290,7 +323,7 @@ impl Build {
 
     /// Layers as owned values for the image module's exports.
     pub fn owned_layers(&self) -> Vec<Layer> {
-        self.image_layers.iter().map(|l| clone_layer(l)).collect()
+        self.image_layers().iter().map(|l| clone_layer(l)).collect()
     }
 
     /// Number of layers the final image has.

@@ -1,20 +1,13 @@
 //! Turning the simulation's internal state into the [`Build`] model: layer change rows,
 //! the image config of the image module, and the artifacts (config/manifest digests).
 
-use std::sync::Arc;
-
 use super::certainty::Certainty;
 use super::model::*;
 use crate::fs::{ChangeKind, NodeKind};
-use crate::image::{Compression, HistoryEntry, ImageConfig, Layer, RunConfig, Timestamp};
+use crate::image::{Compression, HistoryEntry, ImageConfig, RunConfig, Timestamp};
 
 /// The report of a built layer.
-pub fn layer_report(
-    text: &str,
-    step: usize,
-    built: &BuiltLayer,
-    layer: &Arc<Layer>,
-) -> LayerReport {
+pub fn layer_report(text: &str, step: usize, built: &BuiltLayer) -> LayerReport {
     let changes = built
         .diff
         .changes()
@@ -64,8 +57,8 @@ pub fn layer_report(
         size: Some(size.bytes),
         certainty: built.certainty(),
         changes,
-        diff_id: layer.diff_id().ok().map(|d| d.as_str().to_string()),
-        unknown_reason: layer.missing_reason().filter(|_| layer.diff_id().is_err()),
+        diff_id: None,
+        unknown_reason: built.forced_unknown.clone(),
     }
 }
 
@@ -124,7 +117,7 @@ pub fn image_config(
 /// Config and manifest digests, or the layers that prevent them.
 pub fn artifacts(build: &Build) -> ArtifactsReport {
     let mut missing = Vec::new();
-    for (i, l) in build.image_layers.iter().enumerate() {
+    for (i, l) in build.image_layers().iter().enumerate() {
         if let Err(e) = l.diff_id() {
             missing.push(format!("layer {}: {}", i + 1, e.0));
         }
