@@ -46,7 +46,11 @@ fn every_rule_doc_example_behaves_as_documented() {
             failures.push(format!("{}: good example triggers it", doc.code));
         }
     }
-    println!("{} rules, {} doc examples checked", rule_docs().len(), 2 * rule_docs().len());
+    println!(
+        "{} rules, {} doc examples checked",
+        rule_docs().len(),
+        2 * rule_docs().len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -68,21 +72,42 @@ fn ll001_apt_lists_removed_in_a_later_layer() {
 
 #[test]
 fn controls_directive_pragmas_overrides() {
-    let text = "# check=error=true\nFROM alpine:3.20 as build\n# hadolint ignore=DL3003\nRUN cd /tmp\n";
+    let text =
+        "# check=error=true\nFROM alpine:3.20 as build\n# hadolint ignore=DL3003\nRUN cd /tmp\n";
     let found = lint(text, &LintOptions::default());
     let as_casing = found.iter().find(|d| d.code == "FromAsCasing").unwrap();
-    assert_eq!(as_casing.severity, Severity::Error, "check=error=true makes it an error");
-    assert!(!found.iter().any(|d| d.code == "DL3003"), "pragma ignores DL3003");
+    assert_eq!(
+        as_casing.severity,
+        Severity::Error,
+        "check=error=true makes it an error"
+    );
+    assert!(
+        !found.iter().any(|d| d.code == "DL3003"),
+        "pragma ignores DL3003"
+    );
 
     let mut options = LintOptions::default();
-    options.build_args.push(("BUILDKIT_DOCKERFILE_CHECK".into(), "skip=FromAsCasing".into()));
-    options.severity_overrides.push(("DL3006".into(), Some(Severity::Error)));
+    options.build_args.push((
+        "BUILDKIT_DOCKERFILE_CHECK".into(),
+        "skip=FromAsCasing".into(),
+    ));
+    options
+        .severity_overrides
+        .push(("DL3006".into(), Some(Severity::Error)));
     let found = lint("FROM alpine as build\n", &options);
-    assert!(!found.iter().any(|d| d.code == "FromAsCasing"), "build arg replaces directive");
-    assert_eq!(found.iter().find(|d| d.code == "DL3006").unwrap().severity, Severity::Error);
+    assert!(
+        !found.iter().any(|d| d.code == "FromAsCasing"),
+        "build arg replaces directive"
+    );
+    assert_eq!(
+        found.iter().find(|d| d.code == "DL3006").unwrap().severity,
+        Severity::Error
+    );
 
     let bad = lint("# check=bogus=1\nFROM alpine\n", &LintOptions::default());
-    assert!(bad.iter().any(|d| d.code == "check-directive" && d.severity == Severity::Error));
+    assert!(bad
+        .iter()
+        .any(|d| d.code == "check-directive" && d.severity == Severity::Error));
 }
 
 #[test]
@@ -91,12 +116,17 @@ fn sarif_has_rules_and_results() {
     let found = lint(text, &LintOptions::default());
     let log = to_sarif("Dockerfile", text, &found);
     assert_eq!(log["version"], "2.1.0");
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     assert_eq!(rules.len(), rule_docs().len());
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), found.len());
     let dl3003 = results.iter().find(|r| r["ruleId"] == "DL3003").unwrap();
-    assert_eq!(dl3003["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    assert_eq!(
+        dl3003["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
     let index = dl3003["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "DL3003");
 }
