@@ -2,7 +2,7 @@
 //! layerlab's parse, parse + validate, and parse + validate + expand (the pass defined in
 //! `scripts/bench/frontend_pass.rs`), next to the `parse-dockerfile` crate's parse.
 //!
-//! `cargo bench --bench frontend [-- --rounds N]`. The corpus is found through
+//! `cargo bench --bench frontend [-- --rounds N] [--only parse|validate|expand|parse-dockerfile]`. The corpus is found through
 //! `LAYERLAB_SHARED` (else `../shared` beside the package). Each round runs the step over
 //! every file once; the median round gives MB/s (the corpus size divided by its time). The
 //! load average is printed with the results because the machine is shared.
@@ -196,6 +196,25 @@ fn main() {
         }),
     ];
     let pd = |t: &str| parse_dockerfile::parse(t).map_or(0, |d| d.instructions.len());
+    // `--only STEP` times one step over all files (for a profiler: `perf record`).
+    if let Some(only) = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+    {
+        let step: &dyn Fn(&str) -> usize = match only.as_str() {
+            "parse" => steps[0].1,
+            "validate" => steps[1].1,
+            "expand" => steps[2].1,
+            "parse-dockerfile" => &pd,
+            other => {
+                eprintln!("--only: {other}? (parse, validate, expand, parse-dockerfile)");
+                std::process::exit(2);
+            }
+        };
+        report(only, all_bytes, all.len(), &time_rounds(&all, rounds, step));
+        return;
+    }
     let mut all_parse = None;
     for (name, step) in steps {
         let r = time_rounds(&all, rounds, step);

@@ -3,6 +3,8 @@
 # (the machine has two shared cores). Logs go to $FUZZ_LOGS (default /tmp/layerlab-fuzz).
 # The parse target is seeded with the real-world corpus when shared/ is found.
 #   fuzz/run.sh [SECONDS] [TARGET...]
+# Extra libFuzzer flags: FUZZ_FLAGS (e.g. "-max_len=4096"); sanitizer: FUZZ_SANITIZER
+# (cargo-fuzz's default is address; "none" runs several times faster: the engine is safe Rust).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
@@ -23,8 +25,9 @@ for target in "${targets[@]}"; do
   fi
   echo "== $target: ${seconds}s, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%S)"
   # -timeout: an input that takes over 10 s is reported as a hang.
-  cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" "${seeds[@]}" -- \
-    -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+  # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
+  cargo +nightly fuzz run -O -s "${FUZZ_SANITIZER:-address}" "$target" "fuzz/corpus/$target" "${seeds[@]}" -- \
+    -max_total_time="$seconds" -timeout=10 -print_final_stats=1 ${FUZZ_FLAGS:-} \
     >"$logs/$target.log" 2>&1 && status=ok || status="FAILED ($?)"
   echo "== $target: $status, $(date -u +%H:%M:%S); log: $logs/$target.log"
   grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$logs/$target.log" || true
