@@ -78,6 +78,9 @@ fn thread_cpu() -> Option<Duration> {
     None
 }
 
+/// One timed step: a file's text in, a count out (kept from the optimiser).
+type Step<'a> = &'a dyn Fn(&str) -> usize;
+
 /// Wall and CPU time of each round.
 struct Rounds {
     wall: Vec<Duration>,
@@ -91,7 +94,7 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 /// Runs `step` over `texts` for `rounds` timed rounds (after two warm-up rounds).
-fn time_rounds(texts: &[&str], rounds: usize, step: &dyn Fn(&str) -> usize) -> Rounds {
+fn time_rounds(texts: &[&str], rounds: usize, step: Step) -> Rounds {
     for _ in 0..2 {
         for t in texts {
             black_box(step(black_box(t)));
@@ -188,7 +191,7 @@ fn main() {
         "-".repeat(52)
     );
 
-    let steps: [(&str, &dyn Fn(&str) -> usize); 3] = [
+    let steps: [(&str, Step); 3] = [
         ("layerlab parse", &parse_only),
         ("layerlab parse + validate", &parse_validate),
         ("layerlab parse + validate + expand", &|t| {
@@ -202,7 +205,7 @@ fn main() {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
     {
-        let step: &dyn Fn(&str) -> usize = match only.as_str() {
+        let step: Step = match only.as_str() {
             "parse" => steps[0].1,
             "validate" => steps[1].1,
             "expand" => steps[2].1,
