@@ -11,6 +11,7 @@ pub mod expand;
 pub mod fs;
 pub mod image;
 pub mod instructions;
+pub mod lint;
 pub mod shell;
 pub mod simulate;
 pub mod span;
