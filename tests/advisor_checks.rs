@@ -68,7 +68,7 @@ fn a_file_overwritten_by_a_later_copy_is_wasted_without_a_fix() {
     assert_eq!(wasted.len(), 1);
     assert_eq!(wasted[0].lines, vec![2, 4]);
     assert_eq!(wasted[0].saving_bytes, Some(3000));
-    assert!(wasted[0].title.contains("overwrites"));
+    assert!(wasted[0].title.contains("rewrites"));
     assert!(wasted[0].fix.is_none());
 }
 

@@ -143,8 +143,8 @@ fn advice_for(facts: &StageFacts, i: usize, j: usize, w: Waste) -> Option<Advice
     let (add_step, remove_step) = (step_of(adder)?, step_of(remover)?);
     let (add_line, remove_line) = (add_step.line, remove_step.line);
     let what = match (w.deleted, w.overwritten) {
-        (true, true) => "deletes or overwrites",
-        (false, true) => "overwrites",
+        (true, true) => "deletes or rewrites",
+        (false, true) => "rewrites",
         _ => "deletes",
     };
     let mut shown: Vec<&str> = w
@@ -162,8 +162,9 @@ fn advice_for(facts: &StageFacts, i: usize, j: usize, w: Waste) -> Option<Advice
     );
     let mut detail = format!(
         "Line {add_line} ({}) adds {} file{} ({}) that line {remove_line} ({}) {what}. The \
-         bytes stay in line {add_line}'s layer: the image ships {} it never shows. Do both in \
-         the same RUN so the files are never committed.",
+         bytes stay in line {add_line}'s layer: the image ships {} it never shows (a file \
+         changed later, even only its mode or owner, is stored again in full). Do both in the \
+         same RUN so the files are never committed.",
         add_step.text,
         w.paths.len(),
         if w.paths.len() == 1 { "" } else { "s" },
