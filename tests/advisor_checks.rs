@@ -287,3 +287,36 @@ fn merging_keeps_each_run_in_its_directory() {
     };
     assert_eq!(paths(&before), paths(&after));
 }
+
+#[test]
+fn every_prefix_of_a_dockerfile_is_advised_without_panicking() {
+    let catalogs = Catalogs::bundled();
+    let text = "# é escape test\nFROM ubuntu:22.04\nRUN apt-get update && \\\n  apt-get install -y python3-pip # ünïcode\nRUN pip3 install flask\nCOPY . /app\nRUN pip3 install -r /app/requirements.txt\n";
+    let context = ctx(&[("requirements.txt", b"flask\n".to_vec())]);
+    let mut advised = 0;
+    for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+        let prefix = &text[..end];
+        let parsed = layerlab::syntax::parse(prefix);
+        let ins = layerlab::instructions::parse(&parsed.dockerfile);
+        let b = build(
+            &parsed,
+            &ins,
+            &context,
+            &BuildOptions::default(),
+            &catalogs,
+            None,
+        );
+        for a in advise(&b, &parsed, &catalogs) {
+            advised += 1;
+            if let Some(fix) = &a.fix {
+                let fixed = apply_fix(prefix, fix).expect("a fix applies to its own text");
+                assert!(
+                    layerlab::syntax::parse(&fixed).is_ok(),
+                    "{}:\n{fixed}",
+                    a.id
+                );
+            }
+        }
+    }
+    assert!(advised > 0);
+}
