@@ -61,6 +61,7 @@ struct StageState {
     args: Vec<(String, String)>,
     cache_key: String,
     added_paths: BTreeSet<String>,
+    base: Option<String>,
 }
 
 struct Printer {
@@ -195,6 +196,7 @@ fn state_from_catalog(image: &BaseImage) -> StageState {
             size_knowledge: SizeKnowledge::Compressed,
         })
         .collect();
+    state.base = Some(image.reference.clone());
     state.cache_key = sha256_hex(&[
         "base",
         image.manifest_digest.as_deref().unwrap_or(&image.reference),
@@ -211,6 +213,7 @@ fn state_from_stored(image: &StoredImage) -> StageState {
         args: Vec::new(),
         cache_key: sha256_hex(&["local", &image.id]),
         added_paths: image.added_paths.iter().cloned().collect(),
+        base: image.tags.first().cloned(),
     }
 }
 
@@ -417,7 +420,13 @@ impl Builder<'_> {
                 continue;
             }
             if base == "scratch" {
-                external.insert(base.clone(), StageState::default());
+                external.insert(
+                    base.clone(),
+                    StageState {
+                        base: Some("scratch".into()),
+                        ..StageState::default()
+                    },
+                );
                 continue;
             }
             let tag = familiar_tag(base).ok();
@@ -1052,6 +1061,7 @@ impl Builder<'_> {
             history: state.history,
             repo_digests: Vec::new(),
             added_paths: state.added_paths.into_iter().collect(),
+            base: state.base,
         };
         BuildOutcome {
             progress: self.p.out,
@@ -1133,5 +1143,6 @@ pub fn stored_from_catalog(image: &BaseImage, familiar: &str) -> StoredImage {
         history: state.history,
         repo_digests,
         added_paths: Vec::new(),
+        base: Some(image.reference.clone()),
     }
 }

@@ -77,6 +77,9 @@ pub struct StoredImage {
     /// Paths the Dockerfile put into the image (COPY/ADD destinations, WORKDIR), for lab
     /// checks; the base image's own files are not listed (the catalog has no file lists).
     pub added_paths: Vec<String>,
+    /// The base image the final stage started from (`python:3.12-slim`, `scratch`).
+    #[serde(default)]
+    pub base: Option<String>,
 }
 
 impl StoredImage {
