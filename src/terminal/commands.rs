@@ -534,8 +534,8 @@ pub fn rmi(args: &[String], store: &mut ImageStore) -> Output {
 }
 
 /// The simulated manifest of an image (config descriptor: the image ID and the size of its
-/// stored config; layers: their identities and sizes).
-fn manifest_of(image: &StoredImage) -> Option<(String, usize)> {
+/// stored config; layers: their identities and sizes), as the registry would store it.
+pub fn simulated_manifest(image: &StoredImage) -> Option<Vec<u8>> {
     let config_json = serde_json::to_string(&image.config).ok()?;
     let config = Descriptor::new(
         MEDIA_TYPE_CONFIG,
@@ -551,7 +551,11 @@ fn manifest_of(image: &StoredImage) -> Option<(String, usize)> {
                 .map(|d| Descriptor::new(MEDIA_TYPE_LAYER_GZIP, d, l.size))
         })
         .collect();
-    let bytes = manifest_bytes(&config, &layers?, &Default::default());
+    Some(manifest_bytes(&config, &layers?, &Default::default()))
+}
+
+fn manifest_of(image: &StoredImage) -> Option<(String, usize)> {
+    let bytes = simulated_manifest(image)?;
     Some((Digest::sha256(&bytes).to_string(), bytes.len()))
 }
 
