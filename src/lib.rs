@@ -11,6 +11,8 @@ pub mod fs;
 pub mod image;
 pub mod instructions;
 pub mod labcheck;
+pub mod shell;
+pub mod simulate;
 pub mod span;
 pub mod syntax;
 pub mod terminal;
