@@ -1,8 +1,8 @@
 //! Lab checks on the seed example and on variants a learner would write.
 
-use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
 use layerlab::labcheck::{evaluate_dockerfile, glob_match, parse_checks, CheckResult, Status};
+use layerlab::simulate::Catalogs;
 
 const SEED: &str = include_str!("../gallery/seed/Dockerfile");
 const NOW: i64 = 1_800_000_000;
@@ -33,7 +33,7 @@ fn context() -> Context {
 
 fn run(dockerfile: &str, checks: &str) -> Vec<CheckResult> {
     let checks = parse_checks(checks).expect("checks parse");
-    let catalog = BaseImageCatalog::bundled().expect("catalog");
+    let catalog = Catalogs::bundled();
     evaluate_dockerfile(&checks, dockerfile, &context(), &catalog, NOW).1
 }
 

@@ -25,9 +25,9 @@ pub use parse::{parse_checks, parse_checks_value, ChecksError, MAX_CHECKS};
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::catalog::base_images::BaseImageCatalog;
 use crate::context::Context;
 use crate::image::views::human_size;
+use crate::simulate::Catalogs;
 use crate::terminal::build::{build, BuildRequest, Workspace};
 use crate::terminal::{ImageStore, SizeKnowledge, StoredImage};
 
@@ -98,7 +98,7 @@ pub fn evaluate_dockerfile(
     checks: &[CheckSpec],
     dockerfile: &str,
     context: &Context,
-    catalog: &BaseImageCatalog,
+    catalogs: &Catalogs,
     now: i64,
 ) -> (Analysis, Vec<CheckResult>) {
     let analysis = crate::analysis::analyze(dockerfile);
@@ -108,7 +108,7 @@ pub fn evaluate_dockerfile(
             dockerfile,
             context,
         },
-        catalog,
+        catalogs,
         &ImageStore::default(),
         now,
     );

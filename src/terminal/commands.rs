@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::catalog::base_images::{BaseImageCatalog, LookupError};
+use crate::catalog::base_images::LookupError;
 use crate::catalog::reference::ImageReference;
 use crate::image::config::{HistoryEntry, ImageConfig, RunConfig, Timestamp};
 use crate::image::manifest::{
@@ -10,6 +10,7 @@ use crate::image::manifest::{
 };
 use crate::image::views::{docker_history, docker_inspect, human_duration, human_size, RowSize};
 use crate::image::Digest;
+use crate::simulate::Catalogs;
 
 use super::build::{self, canonical, familiar_tag, BuildRequest, Workspace};
 use super::store::{ImageStore, RegistryEntry, SizeKnowledge, StoredImage};
@@ -75,7 +76,7 @@ pub fn build(
     args: &[String],
     store: &mut ImageStore,
     workspace: Workspace<'_>,
-    catalog: &BaseImageCatalog,
+    catalogs: &Catalogs,
     now: i64,
 ) -> Output {
     let mut request = BuildRequest::default();
@@ -114,12 +115,13 @@ pub fn build(
                 Err(o) => return o,
             },
             "--build-arg" => match value() {
-                Ok(v) => match v.split_once('=') {
-                    Some((k, val)) => request.build_args.push((k.to_string(), val.to_string())),
-                    // `--build-arg NAME` takes the value from the client's environment,
-                    // which the terminal does not have.
-                    None => {}
-                },
+                // `--build-arg NAME` (no `=`) takes the value from the client's environment,
+                // which the terminal does not have: the argument stays unset.
+                Ok(v) => {
+                    if let Some((k, val)) = v.split_once('=') {
+                        request.build_args.push((k.to_string(), val.to_string()));
+                    }
+                }
                 Err(o) => return o,
             },
             "--progress" => {
@@ -150,7 +152,7 @@ pub fn build(
             paths[0]
         ));
     }
-    let outcome = build::build(&request, workspace, catalog, store, now);
+    let outcome = build::build(&request, workspace, catalogs, store, now);
     store
         .cache
         .extend(outcome.cache.iter().map(|(k, v)| (k.clone(), *v)));
@@ -270,7 +272,7 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
     let mut out = tabwrite(&rows);
     let mut note = String::new();
     if lower_bound {
-        note.push_str("layerlab: sizes leave out the layers of simulated RUN steps (unknown size); base layers count at their compressed size.\n");
+        note.push_str("layerlab: sizes leave out RUN layers of unknown size; base layers count at their compressed size.\n");
     }
     out.push_str("");
     Output {
@@ -332,7 +334,7 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
     );
     let mut note = String::new();
     if sizes.contains(&RowSize::Unknown) {
-        note.push_str("layerlab: `?` is the size of a simulated RUN layer (not executed).\n");
+        note.push_str("layerlab: `?` is the size of a RUN layer the simulation does not know.\n");
     }
     Output {
         stdout: out,
@@ -643,7 +645,7 @@ pub fn push(args: &[String], store: &mut ImageStore) -> Output {
 }
 
 /// `docker pull NAME[:TAG]`: from the in-browser registry, else the base-image catalog.
-pub fn pull(args: &[String], store: &mut ImageStore, catalog: &BaseImageCatalog) -> Output {
+pub fn pull(args: &[String], store: &mut ImageStore, catalogs: &Catalogs) -> Output {
     let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let [name] = names.as_slice() else {
         return Output::err(
@@ -689,6 +691,9 @@ pub fn pull(args: &[String], store: &mut ImageStore, catalog: &BaseImageCatalog)
         out.push_str(&format!("{reference}\n"));
         return Output::ok(out);
     }
+    let Some(catalog) = catalogs.base_images.as_ref() else {
+        return Output::err("layerlab: the base-image catalog is not loaded\n".into());
+    };
     match catalog.lookup(name, None) {
         Ok(base) => {
             let state_image = build::stored_from_catalog(base, &familiar);

@@ -21,7 +21,7 @@ pub use store::{
     ImageStore, RegistryEntry, SizeKnowledge, StoredConfig, StoredHistory, StoredImage, StoredLayer,
 };
 
-use crate::catalog::base_images::BaseImageCatalog;
+use crate::simulate::Catalogs;
 
 /// What a command printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -56,7 +56,7 @@ pub fn execute(
     line: &str,
     store: &mut ImageStore,
     workspace: Workspace<'_>,
-    catalog: &BaseImageCatalog,
+    catalogs: &Catalogs,
     now: i64,
 ) -> Output {
     store.remember(line);
@@ -73,7 +73,7 @@ pub fn execute(
             clear: true,
             ..Output::default()
         },
-        "docker" => docker(args, store, workspace, catalog, now),
+        "docker" => docker(args, store, workspace, catalogs, now),
         other => Output {
             stderr: format!(
                 "sh: {other}: command not found (type `help` for the docker commands)\n"
@@ -88,7 +88,7 @@ fn docker(
     args: &[String],
     store: &mut ImageStore,
     workspace: Workspace<'_>,
-    catalog: &BaseImageCatalog,
+    catalogs: &Catalogs,
     now: i64,
 ) -> Output {
     let Some((command, rest)) = args.split_first() else {
@@ -102,7 +102,7 @@ fn docker(
             } else {
                 rest
             };
-            commands::build(rest, store, workspace, catalog, now)
+            commands::build(rest, store, workspace, catalogs, now)
         }
         "images" => commands::images(rest, store, now),
         "history" => commands::history(rest, store, now),
@@ -110,7 +110,7 @@ fn docker(
         "tag" => commands::tag(rest, store),
         "rmi" => commands::rmi(rest, store),
         "push" => commands::push(rest, store),
-        "pull" => commands::pull(rest, store, catalog),
+        "pull" => commands::pull(rest, store, catalogs),
         "image" => {
             let Some((sub, rest)) = rest.split_first() else {
                 return Output::ok(commands::HELP.to_string());
@@ -123,8 +123,8 @@ fn docker(
                 "history" => commands::history(rest, store, now),
                 "tag" => commands::tag(rest, store),
                 "push" => commands::push(rest, store),
-                "pull" => commands::pull(rest, store, catalog),
-                "build" => commands::build(rest, store, workspace, catalog, now),
+                "pull" => commands::pull(rest, store, catalogs),
+                "build" => commands::build(rest, store, workspace, catalogs, now),
                 other => Output::err(format!(
                     "docker: 'image {other}' is not a docker command.\nSee 'docker image --help'\n"
                 )),

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub enum SizeKnowledge {
     /// Computed from the bytes (COPY/ADD from the context).
     Exact,
+    /// Estimated by the simulation (a RUN whose effect is partly known, package sizes).
+    Estimated,
     /// The compressed size from the base-image catalog (the catalog has no unpacked sizes).
     Compressed,
     /// Not known: a simulated RUN.
@@ -88,7 +90,7 @@ impl StoredImage {
         self.layers.iter().map(|l| l.size).sum()
     }
 
-    /// True when some layer's size is unknown.
+    /// True when some layer's size is unknown (the size is then a lower bound).
     pub fn size_is_lower_bound(&self) -> bool {
         self.layers
             .iter()

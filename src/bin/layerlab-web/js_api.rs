@@ -15,7 +15,7 @@ use layerlab::terminal::{ImageStore, StoredImage};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::terminal_view::{catalog, now_secs};
+use crate::terminal_view::{catalogs, now_secs};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -64,17 +64,20 @@ struct AnalyzeResult<'a> {
     diagnostics: &'a [layerlab::analysis::LocatedDiagnostic],
     layer_count: usize,
     build: BuildView<'a>,
+    /// The build simulation itself: stages, steps (cache keys, effects, certainty), layers
+    /// with their file changes and digests, final config, history, artifacts.
+    simulation: Option<&'a layerlab::simulate::Build>,
 }
 
 /// Analyses and builds a Dockerfile with the given context files. Returns
 /// `{instructions, diagnostics, layer_count, build: {ok, error, progress, image, manifest,
-/// size, size_is_lower_bound}}`; `build.image` has `id`, `config`, `layers`, `history`.
+/// size, size_is_lower_bound}, simulation}`; `build.image` has `id`, `config`, `layers`,
+/// `history`, `added_paths`, `base`; `simulation` is the engine's `simulate::Build`.
 #[wasm_bindgen]
 pub fn analyze(dockerfile: &str, files: JsValue) -> Result<JsValue, JsValue> {
     let files = files_arg(files)?;
     let context = context_from_files(&files).map_err(|e| JsValue::from_str(&e))?;
-    let catalog =
-        catalog().ok_or_else(|| JsValue::from_str("the base-image catalog is damaged"))?;
+    let catalogs = catalogs();
     let analysis = layerlab::analysis::analyze(dockerfile);
     let outcome = build(
         &BuildRequest::default(),
@@ -82,7 +85,7 @@ pub fn analyze(dockerfile: &str, files: JsValue) -> Result<JsValue, JsValue> {
             dockerfile,
             context: &context,
         },
-        &catalog,
+        &catalogs,
         &ImageStore::default(),
         now_secs(),
     );
@@ -102,6 +105,7 @@ pub fn analyze(dockerfile: &str, files: JsValue) -> Result<JsValue, JsValue> {
             size: image.map(StoredImage::size),
             size_is_lower_bound: image.is_some_and(StoredImage::size_is_lower_bound),
         },
+        simulation: outcome.build.as_ref(),
     };
     to_js(&result)
 }
@@ -124,10 +128,9 @@ pub fn evaluate_checks(
             .map_err(|e| JsValue::from_str(&format!("lab checks: {e}")))?
     };
     let checks = parse_checks_value(&checks_json).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let catalog =
-        catalog().ok_or_else(|| JsValue::from_str("the base-image catalog is damaged"))?;
+    let catalogs = catalogs();
     let (_, results) =
-        labcheck::evaluate_dockerfile(&checks, dockerfile, &context, &catalog, now_secs());
+        labcheck::evaluate_dockerfile(&checks, dockerfile, &context, &catalogs, now_secs());
     to_js(&results)
 }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
+use layerlab::simulate::Catalogs;
 use layerlab::terminal::{self, ImageStore, Workspace};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,18 +16,18 @@ use yew::prelude::*;
 const STORE_KEY: &str = "layerlab.terminal.v1";
 
 thread_local! {
-    /// The bundled base-image catalog, parsed once per page.
-    static CATALOG: RefCell<Option<Rc<BaseImageCatalog>>> = const { RefCell::new(None) };
+    /// The simulation's catalogs (the bundled base images), built once per page.
+    static CATALOGS: RefCell<Option<Rc<Catalogs>>> = const { RefCell::new(None) };
 }
 
-/// The base-image catalog (parsed on first use); `None` if the bundled data is damaged.
-pub fn catalog() -> Option<Rc<BaseImageCatalog>> {
-    CATALOG.with(|c| {
+/// The catalogs the simulated builds use: the base-image catalog compiled into the bundle
+/// (parsed on first use; a damaged one leaves every base unknown rather than failing) and no
+/// package indexes (the page does not ship them).
+pub fn catalogs() -> Rc<Catalogs> {
+    CATALOGS.with(|c| {
         let mut c = c.borrow_mut();
-        if c.is_none() {
-            *c = BaseImageCatalog::bundled().ok().map(Rc::new);
-        }
-        c.clone()
+        c.get_or_insert_with(|| Rc::new(Catalogs::new(BaseImageCatalog::bundled().ok())))
+            .clone()
     })
 }
 
@@ -103,10 +104,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
         let dockerfile = props.dockerfile.clone();
         let context = props.context.clone();
         move |line: String| {
-            let Some(catalog) = catalog() else {
-                hint.set("the base-image catalog could not be loaded".into());
-                return;
-            };
+            let catalogs = catalogs();
             let output = {
                 let mut store = store.borrow_mut();
                 let out = terminal::execute(
@@ -116,7 +114,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                         dockerfile: &dockerfile,
                         context: &context,
                     },
-                    &catalog,
+                    &catalogs,
                     now_secs(),
                 );
                 save_store(&store);

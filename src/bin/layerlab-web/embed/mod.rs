@@ -20,7 +20,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::js_api::context_from_files;
-use crate::terminal_view::{catalog, now_secs};
+use crate::terminal_view::{catalogs, now_secs};
 use params::{parse_params, EmbedParams, View};
 
 /// True when the page should start the widget instead of the playground.
@@ -82,24 +82,16 @@ struct Evaluation {
 
 fn evaluate(text: &str, context: &layerlab::context::Context, checks: &[CheckSpec]) -> Evaluation {
     let analysis = analyze(text);
-    let outcome = match catalog() {
-        Some(catalog) => build(
-            &BuildRequest::default(),
-            Workspace {
-                dockerfile: text,
-                context,
-            },
-            &catalog,
-            &ImageStore::default(),
-            now_secs(),
-        ),
-        None => BuildOutcome {
-            progress: String::new(),
-            image: None,
-            error: Some("the base-image catalog could not be loaded".into()),
-            cache: Default::default(),
+    let outcome = build(
+        &BuildRequest::default(),
+        Workspace {
+            dockerfile: text,
+            context,
         },
-    };
+        &catalogs(),
+        &ImageStore::default(),
+        now_secs(),
+    );
     let error = outcome.error.clone().unwrap_or_default();
     let results = labcheck::evaluate(
         checks,
