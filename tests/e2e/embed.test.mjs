@@ -61,6 +61,10 @@ test('the example page turns the <pre> into a widget that reports its checks', a
   result = await lastResult(page);
   assert.equal(result.passed, true);
   assert.equal(await frame.inputValue('#dockerfile'), 'FROM alpine:3.20\nCMD ["sh"]\n');
+  // The read-only line is now the host's line 1; the lines after it stay editable.
+  await frame.fill('#dockerfile', 'FROM alpine:3.20\nCMD ["echo", "hi"]\n');
+  await page.waitForFunction(() => window.labResults.at(-1).checks.length === 2 && window.labResults.length > 0);
+  assert.equal(await frame.inputValue('#dockerfile'), 'FROM alpine:3.20\nCMD ["echo", "hi"]\n');
   assert.deepEqual(errors, []);
   await context.close();
 });

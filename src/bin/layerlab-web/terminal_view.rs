@@ -231,11 +231,11 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 { for screen.iter().map(|entry| html! {
                     <div class={classes!("terminal-entry", (entry.status != 0).then_some("failed"))}>
                         <div class="terminal-command"><span class="prompt">{ "$ " }</span>{ &entry.command }</div>
-                        if !entry.stderr.is_empty() {
-                            <pre class="terminal-stderr">{ &entry.stderr }</pre>
-                        }
                         if !entry.stdout.is_empty() {
                             <pre class="terminal-stdout">{ &entry.stdout }</pre>
+                        }
+                        if !entry.stderr.is_empty() {
+                            <pre class="terminal-stderr">{ &entry.stderr }</pre>
                         }
                     </div>
                 }) }

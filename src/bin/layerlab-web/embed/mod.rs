@@ -157,6 +157,8 @@ pub fn embed_app() -> Html {
     let files = use_state(|| params.files.clone());
     let checks = use_state(|| params.checks.clone());
     let notice = use_state(|| params.warnings.join("; "));
+    // The read-only lines as they must stay (taken again from a Dockerfile the host sets).
+    let locked = use_state(|| locked_lines(&params.dockerfile, params.readonly));
     let root = use_node_ref();
 
     let inputs = ((*text).clone(), (*files).clone(), (*checks).clone());
@@ -171,6 +173,8 @@ pub fn embed_app() -> Html {
         let text = text.clone();
         let files = files.clone();
         let checks = checks.clone();
+        let locked = locked.clone();
+        let readonly = params.readonly;
         let allow = params.allow.clone();
         let id = params.id.clone();
         use_effect_with((), move |_| {
@@ -184,6 +188,7 @@ pub fn embed_app() -> Html {
                         return;
                     };
                     if let Some(d) = msg.dockerfile {
+                        locked.set(locked_lines(&d, readonly));
                         text.set(d);
                     }
                     if let Some(f) = msg.files {
@@ -271,16 +276,7 @@ pub fn embed_app() -> Html {
         let text = text.clone();
         let notice = notice.clone();
         let readonly = params.readonly;
-        let locked: Vec<String> = match readonly {
-            Some((a, b)) => params
-                .dockerfile
-                .split('\n')
-                .skip(a - 1)
-                .take(b + 1 - a)
-                .map(str::to_string)
-                .collect(),
-            None => Vec::new(),
-        };
+        let locked = (*locked).clone();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
             let value = area.value();
@@ -321,6 +317,19 @@ pub fn embed_app() -> Html {
             { result_view(params.view, &evaluation) }
             { checklist(&checks, &evaluation.checks) }
         </div>
+    }
+}
+
+/// The lines `readonly` covers in `text`.
+fn locked_lines(text: &str, readonly: Option<(usize, usize)>) -> Vec<String> {
+    match readonly {
+        Some((a, b)) => text
+            .split('\n')
+            .skip(a - 1)
+            .take(b + 1 - a)
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
     }
 }
 
