@@ -497,3 +497,95 @@ fn show() {
         println!("$ {l}\n{}{}", o.stdout, o.stderr);
     }
 }
+
+#[test]
+fn an_exact_build_gets_the_real_image_id_and_inspect_shows_diff_ids() {
+    let mut s = Session::new();
+    s.dockerfile = "FROM scratch\nCOPY app.py /\nCMD [\"/app.py\"]\n".into();
+    let out = s.run("docker build -q -t exact .");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    // -q prints only the ID; it is the config digest of the simulation (every byte known).
+    let (parsed, typed) = layerlab::instructions::parse_text(&s.dockerfile);
+    let sim = layerlab::simulate::build(
+        &parsed,
+        &typed,
+        &s.context,
+        &layerlab::simulate::BuildOptions {
+            epoch: NOW,
+            ..Default::default()
+        },
+        &s.catalog,
+        None,
+    );
+    let digest = sim.artifacts.config_digest.clone().expect("exact build");
+    assert_eq!(out.stdout, format!("{digest}\n"));
+    let inspect = s.run("docker inspect exact");
+    let v: serde_json::Value = serde_json::from_str(&inspect.stdout).expect("json");
+    assert_eq!(v[0]["Id"], serde_json::json!(digest));
+    assert_eq!(
+        v[0]["RootFS"]["Layers"][0],
+        serde_json::json!(sim.layers[0].diff_id.clone().expect("diff_id"))
+    );
+    assert_eq!(inspect.stderr, "", "no note: every layer is a real diff_id");
+}
+
+#[test]
+fn build_flags_file_build_args_no_cache() {
+    let mut s = Session::new();
+    s.context = Context::from_files([
+        ("app.py", b"print(1)\n".to_vec()),
+        (
+            "Dockerfile.dev",
+            b"ARG BASE=alpine:3.20\nFROM ${BASE}\nARG GREETING=hi\nRUN echo $GREETING\n".to_vec(),
+        ),
+    ])
+    .expect("context");
+    let out = s.run("docker build -f Dockerfile.dev --build-arg GREETING=hello -t dev .");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("#1 [internal] load build definition from Dockerfile.dev\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("FROM docker.io/library/alpine:3.20@sha256:"),
+        "{}",
+        out.stderr
+    );
+    let history = s.run("docker history --no-trunc dev");
+    assert!(
+        history
+            .stdout
+            .contains("RUN |1 GREETING=hello /bin/sh -c echo $GREETING # buildkit"),
+        "{}",
+        history.stdout
+    );
+    let again =
+        s.run("docker build --no-cache -f Dockerfile.dev --build-arg GREETING=hello -t dev .");
+    // Only the base image (already pulled) is CACHED; the RUN runs again.
+    assert_eq!(
+        again.stderr.matches(" CACHED\n").count(),
+        1,
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again
+            .stderr
+            .contains("RUN echo $GREETING\n#5 0.000 [layerlab] RUN is simulated"),
+        "{}",
+        again.stderr
+    );
+    let missing = s.run("docker build -f nope.Dockerfile .");
+    assert!(missing.stderr.ends_with("ERROR: failed to solve: failed to read dockerfile: open nope.Dockerfile: no such file or directory\n"), "{}", missing.stderr);
+    let all = s.run("docker image prune -a -f");
+    assert!(
+        all.stdout
+            .starts_with("Deleted Images:\nuntagged: dev:latest\ndeleted: sha256:"),
+        "{}",
+        all.stdout
+    );
+    assert!(s.store.images.is_empty());
+}
