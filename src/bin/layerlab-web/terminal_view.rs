@@ -173,7 +173,13 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 "Tab" => {
                     e.prevent_default();
                     let candidates = terminal::complete(&value, &store.borrow());
-                    let partial_start = value.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                    // The word being completed starts after the last white space (which may be
+                    // a multi-byte character: step over it by its length, not by one).
+                    let partial_start = value
+                        .char_indices()
+                        .filter(|(_, c)| c.is_whitespace())
+                        .last()
+                        .map_or(0, |(i, c)| i + c.len_utf8());
                     let prefix = terminal::common_prefix(&candidates);
                     let mut text = value[..partial_start].to_string();
                     match candidates.len() {
