@@ -177,8 +177,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                     // a multi-byte character: step over it by its length, not by one).
                     let partial_start = value
                         .char_indices()
-                        .filter(|(_, c)| c.is_whitespace())
-                        .last()
+                        .rfind(|(_, c)| c.is_whitespace())
                         .map_or(0, |(i, c)| i + c.len_utf8());
                     let prefix = terminal::common_prefix(&candidates);
                     let mut text = value[..partial_start].to_string();
