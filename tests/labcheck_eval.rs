@@ -86,7 +86,14 @@ fn broken_dockerfiles_fail_image_checks_with_the_reason() {
         "{}",
         r[0].detail
     );
-    assert_eq!(r[1].status, Status::Passed);
+    // The simulation's own error is a diagnostic: the Dockerfile does not pass `no_errors`.
+    assert_eq!(r[1].status, Status::Failed, "{r:#?}");
+    assert!(
+        r[1].detail.starts_with("1 error(s); first at line 2: "),
+        "{}",
+        r[1].detail
+    );
+    assert!(r[1].detail.contains("nothere"), "{}", r[1].detail);
     let r = run("FROMM x\n", r#"[{"type":"no_errors"}]"#);
     assert_eq!(r[0].status, Status::Failed);
     assert_eq!(

@@ -28,7 +28,7 @@ use crate::analysis::Analysis;
 use crate::context::Context;
 use crate::image::views::human_size;
 use crate::simulate::Catalogs;
-use crate::terminal::build::{build, BuildRequest, Workspace};
+use crate::terminal::build::{build, BuildOutcome, BuildRequest, Workspace};
 use crate::terminal::{ImageStore, SizeKnowledge, StoredImage};
 
 /// One check as the author wrote it.
@@ -92,16 +92,26 @@ pub struct Subject<'a> {
     pub image: Result<&'a StoredImage, &'a str>,
 }
 
-/// Analyses and builds the Dockerfile (with an empty image store, so nothing is cached) and
-/// evaluates the checks. `now` dates the build (seconds since the epoch).
-pub fn evaluate_dockerfile(
-    checks: &[CheckSpec],
+/// Analyses the Dockerfile with its simulated build (so the build's own errors, like a COPY
+/// source that is not in the context, are diagnostics too) and builds it the way the
+/// terminal does, with an empty image store (nothing cached). `now` dates the build.
+pub fn analyze_and_build(
     dockerfile: &str,
     context: &Context,
     catalogs: &Catalogs,
     now: i64,
-) -> (Analysis, Vec<CheckResult>) {
-    let analysis = crate::analysis::analyze(dockerfile);
+) -> (Analysis, BuildOutcome) {
+    let options = crate::simulate::BuildOptions {
+        epoch: now,
+        ..Default::default()
+    };
+    let analysis = crate::analysis::analyze_with_context(
+        dockerfile.as_bytes(),
+        context,
+        &options,
+        catalogs,
+        None,
+    );
     let outcome = build(
         &BuildRequest::default(),
         Workspace {
@@ -112,15 +122,30 @@ pub fn evaluate_dockerfile(
         &ImageStore::default(),
         now,
     );
-    let error = outcome
-        .error
-        .clone()
-        .unwrap_or_else(|| "the build failed".to_string());
-    let subject = Subject {
-        analysis: &analysis,
-        image: outcome.image.as_ref().ok_or(error.as_str()),
-    };
-    let results = evaluate(checks, subject);
+    (analysis, outcome)
+}
+
+/// The checks' subject for an analysis and a build outcome.
+pub fn subject<'a>(analysis: &'a Analysis, outcome: &'a BuildOutcome) -> Subject<'a> {
+    Subject {
+        analysis,
+        image: outcome
+            .image
+            .as_ref()
+            .ok_or(outcome.error.as_deref().unwrap_or("the build failed")),
+    }
+}
+
+/// Analyses and builds the Dockerfile ([`analyze_and_build`]) and evaluates the checks.
+pub fn evaluate_dockerfile(
+    checks: &[CheckSpec],
+    dockerfile: &str,
+    context: &Context,
+    catalogs: &Catalogs,
+    now: i64,
+) -> (Analysis, Vec<CheckResult>) {
+    let (analysis, outcome) = analyze_and_build(dockerfile, context, catalogs, now);
+    let results = evaluate(checks, subject(&analysis, &outcome));
     (analysis, results)
 }
 

@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 
 use layerlab::context::Context;
 use layerlab::labcheck::{self, parse_checks_value};
-use layerlab::terminal::build::{build, BuildRequest, Workspace};
 use layerlab::terminal::commands::simulated_manifest;
-use layerlab::terminal::{ImageStore, StoredImage};
+use layerlab::terminal::StoredImage;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -78,17 +77,8 @@ pub fn analyze(dockerfile: &str, files: JsValue) -> Result<JsValue, JsValue> {
     let files = files_arg(files)?;
     let context = context_from_files(&files).map_err(|e| JsValue::from_str(&e))?;
     let catalogs = catalogs();
-    let analysis = layerlab::analysis::analyze(dockerfile);
-    let outcome = build(
-        &BuildRequest::default(),
-        Workspace {
-            dockerfile,
-            context: &context,
-        },
-        &catalogs,
-        &ImageStore::default(),
-        now_secs(),
-    );
+    let (analysis, outcome) =
+        labcheck::analyze_and_build(dockerfile, &context, &catalogs, now_secs());
     let image = outcome.image.as_ref();
     let result = AnalyzeResult {
         instructions: &analysis.instructions,

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use layerlab::analysis::{analyze, Analysis, Effect};
-use layerlab::labcheck::{self, parse_checks_value, CheckResult, CheckSpec, Subject};
-use layerlab::terminal::build::{build, BuildOutcome, BuildRequest, Workspace};
+use layerlab::analysis::{Analysis, Effect};
+use layerlab::labcheck::{self, parse_checks_value, CheckResult, CheckSpec};
+use layerlab::terminal::build::BuildOutcome;
 use layerlab::terminal::{commands, ImageStore, SizeKnowledge, StoredImage};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -81,25 +81,8 @@ struct Evaluation {
 }
 
 fn evaluate(text: &str, context: &layerlab::context::Context, checks: &[CheckSpec]) -> Evaluation {
-    let analysis = analyze(text);
-    let outcome = build(
-        &BuildRequest::default(),
-        Workspace {
-            dockerfile: text,
-            context,
-        },
-        &catalogs(),
-        &ImageStore::default(),
-        now_secs(),
-    );
-    let error = outcome.error.clone().unwrap_or_default();
-    let results = labcheck::evaluate(
-        checks,
-        Subject {
-            analysis: &analysis,
-            image: outcome.image.as_ref().ok_or(error.as_str()),
-        },
-    );
+    let (analysis, outcome) = labcheck::analyze_and_build(text, context, &catalogs(), now_secs());
+    let results = labcheck::evaluate(checks, labcheck::subject(&analysis, &outcome));
     Evaluation {
         analysis,
         outcome,
