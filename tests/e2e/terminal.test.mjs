@@ -40,7 +40,7 @@ test('docker build, images, history, tag and rmi in the terminal', async () => {
   // Column widths follow the longest cell (tabwriter), as in Docker.
   assert.match(rows[0], /^REPOSITORY {3}TAG {7}IMAGE ID {7}CREATED {3,}SIZE$/);
   assert.equal(rows[0].indexOf('SIZE'), rows[1].search(/\d+(\.\d+)?[kMG]?B$/));
-  assert.match(rows[1], /^app {10}latest {4}[0-9a-f]{12} {3}(Less than a second|\d+ seconds) ago/);
+  assert.match(rows[1], /^app {10}latest {4}[0-9a-f]{12} {3}(Less than a second|1 second|\d+ seconds) ago/);
   const id = rows[1].split(/\s+/)[2];
 
   const history = await type(page, 'docker history app');
