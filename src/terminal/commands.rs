@@ -199,12 +199,12 @@ pub fn commit_image(store: &mut ImageStore, image: StoredImage) {
 /// `docker images` / `docker image ls`.
 pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
     let mut quiet = false;
-    let mut all = false;
     let mut filter: Option<String> = None;
     for a in args {
         match a.as_str() {
             "-q" | "--quiet" => quiet = true,
-            "-a" | "--all" => all = true,
+            // BuildKit builds keep no intermediate images: `-a` lists the same images.
+            "-a" | "--all" => {}
             "-h" | "--help" => {
                 return Output::ok(
                     "Usage:  docker images [OPTIONS] [REPOSITORY[:TAG]]\n\nList images\n\nOptions:\n  -a, --all     Show all images (default hides intermediate images)\n  -q, --quiet   Only show image IDs\n"
@@ -217,7 +217,6 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
             f => filter = Some(f.to_string()),
         }
     }
-    let _ = all;
     let mut order: Vec<&StoredImage> = store.images.iter().collect();
     order.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
     let mut rows = vec![vec![
@@ -269,12 +268,11 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
     if quiet {
         return Output::ok(ids.iter().map(|i| format!("{i}\n")).collect());
     }
-    let mut out = tabwrite(&rows);
+    let out = tabwrite(&rows);
     let mut note = String::new();
     if lower_bound {
         note.push_str("layerlab: sizes leave out RUN layers of unknown size; base layers count at their compressed size.\n");
     }
-    out.push_str("");
     Output {
         stdout: out,
         stderr: note,
