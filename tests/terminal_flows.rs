@@ -354,6 +354,21 @@ fn push_and_pull_use_the_in_browser_registry_and_the_catalog() {
         "{}",
         base.stdout
     );
+    let inspect = s.run("docker inspect alpine:3.20");
+    let v: serde_json::Value = serde_json::from_str(&inspect.stdout).expect("inspect JSON");
+    assert_eq!(
+        v[0]["RepoDigests"],
+        serde_json::json!([
+            "alpine@sha256:765942a4039992336de8dd5db680586e1a206607dd06170ff0a37267a9e01958"
+        ])
+    );
+    // The catalog's real image ID (config digest) of alpine:3.20 for linux/amd64.
+    assert_eq!(
+        v[0]["Id"],
+        serde_json::json!(
+            "sha256:e89557652e7472b26d49f1d45638ac744a2928ddada818777a6ce4076f64f7e6"
+        )
+    );
     let up = s.run("docker pull alpine:3.20");
     assert!(!up.stdout.contains("Pull complete"), "{}", up.stdout);
     assert!(

@@ -415,7 +415,7 @@ pub fn inspect(args: &[String], store: &ImageStore) -> Output {
                     &layers,
                     image.size(),
                 );
-                parts.push(text);
+                parts.push(with_repo_digests(text, &image.repo_digests));
             }
             Err(_) => errors.push_str(&format!("Error: No such object: {name}\n")),
         }
@@ -448,6 +448,20 @@ pub fn inspect(args: &[String], store: &ImageStore) -> Output {
         status: i32::from(failed),
         clear: false,
     }
+}
+
+/// Fills `RepoDigests` (the inspect view writes it empty: a local build has none) with the
+/// digests a push or pull recorded, in the view's indentation.
+fn with_repo_digests(text: String, digests: &[String]) -> String {
+    if digests.is_empty() {
+        return text;
+    }
+    let items: Vec<String> = digests
+        .iter()
+        .map(|d| format!("            {}", serde_json::Value::String(d.clone())))
+        .collect();
+    let filled = format!("\"RepoDigests\": [\n{}\n        ],", items.join(",\n"));
+    text.replacen("\"RepoDigests\": [],", &filled, 1)
 }
 
 /// `docker tag SOURCE TARGET`.
