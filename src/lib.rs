@@ -11,6 +11,7 @@ pub mod fs;
 pub mod image;
 pub mod instructions;
 pub mod labcheck;
+pub mod lint;
 pub mod shell;
 pub mod simulate;
 pub mod span;
