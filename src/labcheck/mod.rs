@@ -332,36 +332,38 @@ fn evaluate_one(check: &Check, subject: Subject<'_>) -> (Status, String) {
             verdict(user == value, format!("the image runs as {user}"))
         }),
         Check::MaxSize { bytes } => need_image(&|i| {
-            let known = i.size();
-            let unknown = i
-                .layers
-                .iter()
-                .filter(|l| l.size_knowledge == SizeKnowledge::Unknown)
-                .count();
-            if known >= *bytes {
-                verdict(
-                    false,
-                    format!(
-                        "{}{} (limit {})",
-                        if unknown > 0 { "at least " } else { "" },
-                        human_size(known),
-                        human_size(*bytes)
-                    ),
-                )
-            } else if unknown > 0 {
+            let total = i.size();
+            let count =
+                |k: SizeKnowledge| i.layers.iter().filter(|l| l.size_knowledge == k).count();
+            let (estimated, unknown) = (
+                count(SizeKnowledge::Estimated),
+                count(SizeKnowledge::Unknown),
+            );
+            let limit = human_size(*bytes);
+            let size = human_size(total);
+            let caveat = match (estimated, unknown) {
+                (0, 0) => String::new(),
+                (e, 0) => format!("; {e} RUN layer(s) estimated"),
+                (0, u) => format!("; {u} RUN layer(s) of unknown size not counted"),
+                (e, u) => format!("; {e} RUN layer(s) estimated, {u} of unknown size not counted"),
+            };
+            if total >= *bytes {
+                // Over the limit on what is known or estimated: the lab's goal is not met.
+                let about = if estimated > 0 {
+                    "about "
+                } else if unknown > 0 {
+                    "at least "
+                } else {
+                    ""
+                };
+                verdict(false, format!("{about}{size} (limit {limit}){caveat}"))
+            } else if estimated > 0 || unknown > 0 {
                 (
                     Status::Unknown,
-                    format!(
-                        "at least {} (limit {}); {unknown} RUN layer(s) have a size the simulation does not know",
-                        human_size(known),
-                        human_size(*bytes)
-                    ),
+                    format!("about {size} (limit {limit}){caveat}"),
                 )
             } else {
-                verdict(
-                    true,
-                    format!("{} (limit {})", human_size(known), human_size(*bytes)),
-                )
+                verdict(true, format!("{size} (limit {limit})"))
             }
         }),
     }

@@ -454,12 +454,30 @@ pub fn build(
     }
     p.vertex("exporting to image", &lines, false);
     if sim.artifacts.config_digest.is_none() {
+        // Say which layer keeps the image ID from being the real config digest.
+        let why = sim
+            .layers
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.diff_id.is_none())
+            .map(|(n, l)| {
+                if l.from_base {
+                    format!(
+                        "layer {}: the base image's diff_ids are not in the catalog",
+                        n + 1
+                    )
+                } else {
+                    format!(
+                        "layer {} ({}) is {}",
+                        n + 1,
+                        l.created_by.trim_end_matches(" # buildkit"),
+                        l.certainty.label()
+                    )
+                }
+            })
+            .unwrap_or_else(|| "some layer is not known".to_string());
         p.out.push_str(&format!(
-            "layerlab: simulated build (no daemon). The image ID is a simulated key: {}\n",
-            sim.artifacts
-                .missing
-                .first()
-                .map_or("some layer is not known", String::as_str)
+            "layerlab: simulated build (no daemon). The image ID is a simulated key: {why}.\n"
         ));
     }
     BuildOutcome {

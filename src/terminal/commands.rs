@@ -331,6 +331,13 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
         no_trunc,
     );
     let mut note = String::new();
+    if image
+        .history
+        .iter()
+        .any(|h| !h.empty_layer && h.size_knowledge == SizeKnowledge::Estimated)
+    {
+        note.push_str("layerlab: RUN layer sizes are estimates of the simulation (package data), not measured.\n");
+    }
     if sizes.contains(&RowSize::Unknown) {
         note.push_str("layerlab: `?` is the size of a RUN layer the simulation does not know.\n");
     }
