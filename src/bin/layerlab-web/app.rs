@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::editor::Editor;
 use crate::instructions_view::InstructionsView;
+use crate::terminal_view::TerminalView;
 use crate::{seed, storage};
 
 #[function_component(App)]
@@ -16,6 +17,13 @@ pub fn app() -> Html {
         use_memo(text, |t| analyze(t)).as_ref().clone()
     };
 
+    // The terminal builds with the seed's files until the context panel provides them.
+    let context = use_memo((), |_| {
+        let files = seed::CONTEXT
+            .iter()
+            .map(|(p, c)| (*p, c.as_bytes().to_vec()));
+        std::rc::Rc::new(layerlab::context::Context::from_files(files).unwrap_or_default())
+    });
     let on_change = {
         let text = text.clone();
         Callback::from(move |t: String| {
@@ -51,6 +59,10 @@ pub fn app() -> Html {
                             </li>
                         }) }
                     </ul>
+                </section>
+                <section class="pane terminal-pane" aria-label="Terminal">
+                    <h2>{ "Terminal" }</h2>
+                    <TerminalView dockerfile={AttrValue::from((*text).clone())} context={(*context).clone()} />
                 </section>
             </main>
             <footer class="status" role="status">
