@@ -132,7 +132,10 @@ pub fn analyze_with_context(
         target: options.target.clone(),
         platform: options.platform.clone(),
         // A broken .dockerignore is reported by the simulation; the lint then goes without.
-        dockerignore: context.dockerignore_for("Dockerfile").ok().flatten(),
+        dockerignore: context
+            .dockerignore_for(options.dockerfile_path())
+            .ok()
+            .flatten(),
         ..LintOptions::default()
     };
     let mut analysis = analyze_parsed(parsed, &lint_options);

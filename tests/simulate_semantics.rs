@@ -306,3 +306,28 @@ fn copy_link_makes_an_independent_layer() {
     assert_eq!(t, "COPY --link b.txt /app/b");
     assert_eq!(b.history[1].created_by, "COPY b.txt /app/b # buildkit");
 }
+
+#[test]
+fn dockerfile_specific_ignore_file_wins() {
+    let ctx = Context::from_files([
+        (".dockerignore", "*.txt\n"),
+        ("build/Dockerfile.dockerignore", "b.txt\n"),
+        ("a.txt", "a"),
+        ("b.txt", "b"),
+    ])
+    .expect("ctx");
+    let df = "FROM scratch\nCOPY . /c/\n";
+    let default = simulate(df, &ctx, &BuildOptions::default());
+    assert!(!paths(&default, 0).contains(&"/c/a.txt".to_string()));
+    let specific = simulate(
+        df,
+        &ctx,
+        &BuildOptions {
+            dockerfile_path: Some("build/Dockerfile".into()),
+            ..BuildOptions::default()
+        },
+    );
+    let p = paths(&specific, 0);
+    assert!(p.contains(&"/c/a.txt".to_string()), "{p:?}");
+    assert!(!p.contains(&"/c/b.txt".to_string()));
+}

@@ -452,7 +452,7 @@ impl<'a> Builder<'a> {
 
     fn filtered_context(&mut self) -> &Context {
         if self.filtered_context.get().is_none() {
-            let ctx = match self.ctx.dockerignore_for("Dockerfile") {
+            let ctx = match self.ctx.dockerignore_for(self.opts.dockerfile_path()) {
                 Ok(Some(ignore)) => {
                     let mut filtered = self.ctx.clone();
                     if let Ok(walked) = self.ctx.walk_included(Some(&ignore)) {
