@@ -331,3 +331,43 @@ fn dockerfile_specific_ignore_file_wins() {
     assert!(p.contains(&"/c/a.txt".to_string()), "{p:?}");
     assert!(!p.contains(&"/c/b.txt".to_string()));
 }
+
+#[test]
+fn a_stage_built_on_a_changed_stage_says_so() {
+    let df = "FROM scratch AS base\nCOPY a.txt /a\nFROM base\nCOPY b.txt /b\n";
+    let first = simulate(df, &ctx(), &BuildOptions::default());
+    let edited = Context::from_files([("a.txt", "changed"), ("b.txt", "b")]).expect("ctx");
+    let parsed = layerlab::syntax::parse(df);
+    let ins = layerlab::instructions::parse(&parsed.dockerfile);
+    let b = build(
+        &parsed,
+        &ins,
+        &edited,
+        &BuildOptions::default(),
+        &Catalogs::bundled(),
+        Some(&first),
+    );
+    let states: Vec<(String, CacheState)> = b
+        .steps
+        .iter()
+        .map(|s| (s.instruction.clone(), s.cache.clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("FROM".to_string(), CacheState::Cached),
+            (
+                "COPY".to_string(),
+                CacheState::Rebuilt("a.txt changed".into())
+            ),
+            (
+                "FROM".to_string(),
+                CacheState::Rebuilt("base stage \"base\" rebuilt".into())
+            ),
+            (
+                "COPY".to_string(),
+                CacheState::Rebuilt("parent step rebuilt".into())
+            ),
+        ]
+    );
+}
