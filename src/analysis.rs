@@ -132,13 +132,26 @@ pub fn analyze_with_context(
         target: options.target.clone(),
         platform: options.platform.clone(),
         // A broken .dockerignore is reported by the simulation; the lint then goes without.
-        dockerignore: context.dockerignore_for("Dockerfile").ok().flatten(),
+        dockerignore: context
+            .dockerignore_for(options.dockerfile_path())
+            .ok()
+            .flatten(),
         ..LintOptions::default()
     };
     let mut analysis = analyze_parsed(parsed, &lint_options);
+    // The lint already reports some findings the simulation also meets while expanding
+    // (UndefinedVar): keep one of each (same code and message on overlapping spans).
     let mut extra: Vec<LocatedDiagnostic> = build
         .diagnostics
         .iter()
+        .filter(|d| {
+            !analysis.diagnostics.iter().any(|a| {
+                a.code == d.code
+                    && a.message == d.message
+                    && a.span.start <= d.span.end
+                    && d.span.start <= a.span.end
+            })
+        })
         .map(|d| locate(&text, &index, d))
         .collect();
     analysis.diagnostics.append(&mut extra);

@@ -32,7 +32,17 @@ pub fn load(args: &Args) -> Result<(Build, String), CliError> {
             }
         }
     }
+    // `<Dockerfile>.dockerignore` applies when the Dockerfile is inside the context.
+    let dockerfile_path = std::fs::canonicalize(&dockerfile)
+        .ok()
+        .zip(std::fs::canonicalize(context_dir).ok())
+        .and_then(|(f, c)| {
+            f.strip_prefix(&c)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        });
     let options = BuildOptions {
+        dockerfile_path,
         target: args.value("target").map(str::to_string),
         build_args,
         platform: args.value("platform").map(str::to_string),
