@@ -251,6 +251,8 @@ pub fn build(
         build_args: request.build_args.clone(),
         platform: None,
         epoch: now,
+        // `-f FILE` also picks `<FILE>.dockerignore`, as BuildKit does.
+        dockerfile_path: request.file.clone(),
     };
     let mut sim = simulate::build(&parsed, &typed, workspace.context, &opts, catalogs, None);
     // A build whose every step is cached repeats an earlier one: same times, same ID.
