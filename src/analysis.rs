@@ -174,9 +174,12 @@ fn analyze_parsed(parsed: syntax::Parsed, lint_options: &LintOptions) -> Analysi
         .iter()
         .map(|i| row(text, i))
         .collect();
+    // The parser's NoEmptyContinuation warnings are the lint's too: report them once, from
+    // the lint, where `# check=skip=` and severities apply.
     let mut diagnostics: Vec<LocatedDiagnostic> = parsed
         .diagnostics
         .iter()
+        .filter(|d| d.code != syntax::NO_EMPTY_CONTINUATION)
         .chain(&typed.diagnostics)
         // `typed.warnings` (DuplicateStageName) is left out: the lint reports it, once.
         .chain(&findings)
