@@ -51,6 +51,9 @@ if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((
 step "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
+step "cargo clippy (wasm32: the playground)" cargo clippy --locked --target wasm32-unknown-unknown --bins -- -D warnings
+if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 # Benchmarks are left out: they run by themselves (cargo bench) and report numbers.
 step "native tests" cargo test --locked --lib --bins --tests
 count_cargo "$LAST_LOG"
