@@ -4,7 +4,9 @@
 //! to a free port and a private storage folder), pulled back into a new layout, and must
 //! round-trip unchanged: the same manifest digest (also as the registry serves it) and every
 //! blob byte for byte. The pulled layout is then validated by `oci-image-tool validate` and
-//! `umoci unpack` (which also checks the diff_ids against the uncompressed layers).
+//! `umoci unpack` (which also checks the diff_ids against the uncompressed layers). The same
+//! image exported by the CLI (`layerlab export CONTEXT -o DIR`, context on disk) must have the
+//! same manifest digest and makes the same round trip.
 
 mod common;
 mod image_support;
@@ -30,6 +32,26 @@ ENV PORT=8080
 USER 1000:1000
 CMD [\"/usr/local/bin/serve\"]
 ";
+
+/// The context: path, bytes, mode on disk (`Context::from_files` gives files 0644).
+const CONTEXT_FILES: &[(&str, &[u8], u32)] = &[
+    ("site/index.html", b"<h1>layerlab</h1>\n", 0o644),
+    ("site/css/main.css", b"h1 { color: teal }\n", 0o644),
+    (
+        "serve.sh",
+        b"#!/bin/sh\nexec httpd -f -p \"$PORT\"\n",
+        0o644,
+    ),
+];
+
+fn write(path: &Path, bytes: &[u8], mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).expect("mkdir");
+    }
+    std::fs::write(path, bytes).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
 
 /// How long the registry may take to listen, and any skopeo call to finish.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -170,6 +192,102 @@ fn index_manifest_digest(dir: &Path) -> String {
         .to_string()
 }
 
+/// Pushes the layout `layout` (tag `v1`) as `layerlab/<name>:v1`, checks what the registry
+/// serves, pulls it into a new layout and checks that nothing changed, then validates and
+/// unpacks the pulled layout.
+fn round_trip(
+    port: u16,
+    work: &Path,
+    layout: &Path,
+    name: &str,
+    expected_manifest: &str,
+    manifest_bytes: Option<&[u8]>,
+) {
+    let remote = format!("docker://127.0.0.1:{port}/layerlab/{name}:v1");
+
+    run(bounded("skopeo")
+        .args([
+            "copy",
+            "-q",
+            "--dest-tls-verify=false",
+            "--preserve-digests",
+        ])
+        .arg(format!("oci:{}:v1", layout.display()))
+        .arg(&remote));
+
+    // The registry serves the manifest under our digest, byte for byte.
+    let (head, body) = http_get(
+        port,
+        &format!("/v2/layerlab/{name}/manifests/v1"),
+        "application/vnd.oci.image.manifest.v1+json",
+    )
+    .expect("GET manifest");
+    assert!(head.contains(" 200 "), "{head}");
+    assert_eq!(Digest::sha256(&body).as_str(), expected_manifest);
+    if let Some(bytes) = manifest_bytes {
+        assert_eq!(&body[..], bytes);
+    }
+    let served_digest = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("docker-content-digest:")
+                .then(|| l.split_once(':').map(|(_, v)| v.trim().to_string()))
+                .flatten()
+        })
+        .expect("Docker-Content-Digest header");
+    assert_eq!(served_digest, expected_manifest);
+
+    // Pull back into a new layout.
+    let pulled = work.join(format!("pulled-{name}"));
+    run(bounded("skopeo")
+        .args(["copy", "-q", "--src-tls-verify=false", "--preserve-digests"])
+        .arg(&remote)
+        .arg(format!("oci:{}:v1", pulled.display())));
+
+    assert_eq!(index_manifest_digest(&pulled), expected_manifest);
+    let ours_blobs = blobs(layout);
+    let pulled_blobs = blobs(&pulled);
+    assert_eq!(
+        ours_blobs.keys().collect::<Vec<_>>(),
+        pulled_blobs.keys().collect::<Vec<_>>(),
+        "the same blobs (manifest, config, 2 layers)"
+    );
+    for (hex, bytes) in &ours_blobs {
+        assert!(pulled_blobs[hex] == *bytes, "blob {hex} changed");
+        assert_eq!(
+            Digest::sha256(bytes).hex(),
+            hex,
+            "blob {hex} named by its digest"
+        );
+    }
+    assert_eq!(ours_blobs.len(), 4);
+
+    // Validate what came back.
+    run(bounded("oci-image-tool")
+        .args(["validate", "--type", "image"])
+        .arg(&pulled));
+    let bundle = work.join(format!("bundle-{name}"));
+    run(bounded("umoci")
+        .arg("unpack")
+        .arg("--image")
+        .arg(format!("{}:v1", pulled.display()))
+        .arg(&bundle));
+    let rootfs = bundle.join("rootfs");
+    assert_eq!(
+        std::fs::read(rootfs.join("usr/share/www/css/main.css")).expect("unpacked css"),
+        b"h1 { color: teal }\n"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(rootfs.join("usr/local/bin/serve"))
+            .expect("unpacked serve")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o755);
+    }
+}
+
 #[test]
 fn oci_export_round_trips_through_a_registry_unchanged() {
     let Some(shared_config) = common::shared("tools/registry-cors.yml") else {
@@ -190,12 +308,7 @@ fn oci_export_round_trips_through_a_registry_unchanged() {
     let work = scratch_dir("artifacts-registry");
 
     // layerlab: simulate and export the OCI layout with gzip layers.
-    let ctx = Context::from_files([
-        ("site/index.html", &b"<h1>layerlab</h1>\n"[..]),
-        ("site/css/main.css", &b"h1 { color: teal }\n"[..]),
-        ("serve.sh", &b"#!/bin/sh\nexec httpd -f -p \"$PORT\"\n"[..]),
-    ])
-    .expect("context");
+    let ctx = Context::from_files(CONTEXT_FILES.iter().map(|(p, b, _)| (*p, *b))).expect("context");
     let parsed = layerlab::syntax::parse(DOCKERFILE);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
     let b = build(
@@ -220,91 +333,39 @@ fn oci_export_round_trips_through_a_registry_unchanged() {
     let our_manifest = art.manifest.digest.as_str().to_string();
     assert_eq!(index_manifest_digest(&ours), our_manifest);
 
+    // The same image from the CLI (`layerlab export CONTEXT -o DIR`, gzip layers), the
+    // context on disk this time.
+    let ctx_dir = work.join("context");
+    for (path, bytes, mode) in CONTEXT_FILES {
+        write(&ctx_dir.join(path), bytes, *mode);
+    }
+    write(&ctx_dir.join("Dockerfile"), DOCKERFILE.as_bytes(), 0o644);
+    let cli = work.join("cli");
+    run(Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .arg("export")
+        .arg(&ctx_dir)
+        .arg("-o")
+        .arg(&cli)
+        .args(["--format", "oci-dir", "--tag", "localhost/layerlab/cli:v1"]));
+    let cli_manifest = index_manifest_digest(&cli);
+    assert_eq!(
+        cli_manifest, our_manifest,
+        "the CLI's export of the same files equals the library's"
+    );
+
     // The registry.
     let port = free_port();
     let config = write_config(&shared_config, &work, port);
     let registry = start_registry(&config, &work, port);
-    let remote = format!("docker://127.0.0.1:{port}/layerlab/roundtrip:v1");
-
-    run(bounded("skopeo")
-        .args([
-            "copy",
-            "-q",
-            "--dest-tls-verify=false",
-            "--preserve-digests",
-        ])
-        .arg(format!("oci:{}:v1", ours.display()))
-        .arg(&remote));
-
-    // The registry serves the manifest under our digest, byte for byte.
-    let (head, body) = http_get(
+    round_trip(
         port,
-        "/v2/layerlab/roundtrip/manifests/v1",
-        "application/vnd.oci.image.manifest.v1+json",
-    )
-    .expect("GET manifest");
-    assert!(head.contains(" 200 "), "{head}");
-    assert_eq!(Digest::sha256(&body).as_str(), our_manifest);
-    assert_eq!(&body[..], &art.manifest_bytes[..]);
-    let served_digest = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("docker-content-digest:")
-                .then(|| l.split_once(':').map(|(_, v)| v.trim().to_string()))
-                .flatten()
-        })
-        .expect("Docker-Content-Digest header");
-    assert_eq!(served_digest, our_manifest);
-
-    // Pull back into a new layout.
-    let pulled = work.join("pulled");
-    run(bounded("skopeo")
-        .args(["copy", "-q", "--src-tls-verify=false", "--preserve-digests"])
-        .arg(&remote)
-        .arg(format!("oci:{}:v1", pulled.display())));
-    drop(registry); // stop the registry as soon as it is not needed
-
-    assert_eq!(index_manifest_digest(&pulled), our_manifest);
-    let ours_blobs = blobs(&ours);
-    let pulled_blobs = blobs(&pulled);
-    assert_eq!(
-        ours_blobs.keys().collect::<Vec<_>>(),
-        pulled_blobs.keys().collect::<Vec<_>>(),
-        "the same blobs (manifest, config, 2 layers)"
+        &work,
+        &ours,
+        "roundtrip",
+        &our_manifest,
+        Some(&art.manifest_bytes),
     );
-    for (hex, bytes) in &ours_blobs {
-        assert!(pulled_blobs[hex] == *bytes, "blob {hex} changed");
-        assert_eq!(
-            Digest::sha256(bytes).hex(),
-            hex,
-            "blob {hex} named by its digest"
-        );
-    }
-    assert_eq!(ours_blobs.len(), 4);
-
-    // Validate what came back.
-    run(bounded("oci-image-tool")
-        .args(["validate", "--type", "image"])
-        .arg(&pulled));
-    let bundle = work.join("bundle");
-    run(bounded("umoci")
-        .arg("unpack")
-        .arg("--image")
-        .arg(format!("{}:v1", pulled.display()))
-        .arg(&bundle));
-    let rootfs = bundle.join("rootfs");
-    assert_eq!(
-        std::fs::read(rootfs.join("usr/share/www/css/main.css")).expect("unpacked css"),
-        b"h1 { color: teal }\n"
-    );
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(rootfs.join("usr/local/bin/serve"))
-            .expect("unpacked serve")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o7777, 0o755);
-    }
+    round_trip(port, &work, &cli, "cli", &cli_manifest, None);
+    drop(registry);
     let _ = std::fs::remove_dir_all(&work);
 }
