@@ -58,7 +58,7 @@ if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((
 step "native tests" cargo test --locked --lib --bins --tests
 count_cargo "$LAST_LOG"
 
-step "wasm tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown --test web
+step "wasm tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown --test web --test web_digests
 count_cargo "$LAST_LOG"
 
 step "trunk build --release" trunk build --release --offline=true
