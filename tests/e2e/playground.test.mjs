@@ -42,11 +42,11 @@ test('each keystroke re-parses: typing an instruction adds a row, an unknown one
   await page.keyboard.type('\nUSER app');
   await page.waitForFunction(() => document.querySelectorAll('tr.instruction').length === 10);
   const last = await page.$eval('tr.instruction:last-child', (tr) => tr.textContent);
-  assert.match(last, /^19USER app/);
+  assert.match(last, /^20USER app/);
   await page.keyboard.type('\nFROMM scratch');
   await page.waitForSelector('.problem.error');
   const problem = await page.textContent('.problem.error');
-  assert.match(problem, /20:1 .*unknown instruction: FROMM/);
+  assert.match(problem, /21:1 .*unknown instruction: FROMM/);
   assert.match(await page.textContent('.status'), /1 errors?/);
   await screenshot(page, 'typing-error');
   assert.deepEqual(errors, []);
