@@ -119,8 +119,8 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
         assert_eq!(idx.line_col(text, 7), LineCol { line: 2, column: 1 });
-        // 'x' is after a two-byte 'é': byte 13, column 7.
-        assert_eq!(idx.line_col(text, 13), LineCol { line: 2, column: 7 });
+        // 'x' is after a two-byte 'é': byte 14, column 7.
+        assert_eq!(idx.line_col(text, 14), LineCol { line: 2, column: 7 });
         assert_eq!(idx.line_of(text.len()), 3);
         // An offset inside a multi-byte char is clamped, never a panic.
         assert_eq!(idx.line_col(text, 12).line, 2);

@@ -27,6 +27,43 @@ fn raw_bookworm_index() -> Option<&'static HashMap<String, RawPackage>> {
     RAW.get_or_init(read_raw_bookworm_index).as_ref()
 }
 
+/// The shipped catalog is a snapshot: compare with the machine's lists only when their
+/// InRelease `Date:` lines are the ones the catalog records (a later `apt-get update`
+/// brings newer security updates; then regenerate with scripts/catalog/debian-packages.py).
+fn lists_are_the_catalogs_snapshot() -> bool {
+    let mut dates: Vec<String> = Vec::new();
+    for suite in ["bookworm", "bookworm-updates", "bookworm-security"] {
+        let Ok(entries) = std::fs::read_dir(LISTS) else {
+            return false;
+        };
+        let suffix = format!("_dists_{suite}_InRelease");
+        let Some(file) = entries
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_string_lossy().ends_with(&suffix))
+        else {
+            eprintln!("SKIPPED: no {suite} InRelease in {LISTS}");
+            return false;
+        };
+        let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+        match text.lines().find_map(|l| l.strip_prefix("Date: ")) {
+            Some(d) => dates.push(d.to_string()),
+            None => return false,
+        }
+    }
+    let recorded: Vec<String> = catalog()
+        .suites
+        .iter()
+        .filter_map(|s| s.split("InRelease Date: ").nth(1).map(str::to_string))
+        .collect();
+    if recorded != dates {
+        eprintln!(
+            "SKIPPED: {LISTS} is a different snapshot ({dates:?}) than the catalog ({recorded:?})"
+        );
+        return false;
+    }
+    true
+}
+
 fn read_raw_bookworm_index() -> Option<HashMap<String, RawPackage>> {
     let mut files: Vec<String> = std::fs::read_dir(LISTS)
         .ok()?
@@ -43,6 +80,9 @@ fn read_raw_bookworm_index() -> Option<HashMap<String, RawPackage>> {
         }
     };
     files.sort_by_key(|n| rank(n));
+    if !lists_are_the_catalogs_snapshot() {
+        return None;
+    }
     if files.is_empty() || !Path::new("/usr/lib/apt/apt-helper").exists() {
         eprintln!("SKIPPED: no bookworm Packages index in {LISTS} (run apt-get update)");
         return None;
@@ -300,7 +340,7 @@ fn installed_and_unknown_names() {
 fn minbase_estimate_is_the_required_set() {
     let catalog = catalog();
     let base = catalog.minbase_estimate();
-    for p in catalog.packages().iter().filter(|p| p.essential) {
+    for p in catalog.packages().filter(|p| p.essential) {
         // Every Essential package of bookworm is also Priority: required.
         assert!(base.contains(&p.name), "{}", p.name);
     }

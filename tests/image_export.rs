@@ -12,7 +12,7 @@ use image_support::{run, scratch_dir, tools_available};
 use layerlab::fs::{Content, LayerDiff, Meta, Tree};
 use layerlab::image::{
     docker_save, oci_layout, Compression, Descriptor, Digest, ExportError, HistoryEntry,
-    ImageArtifacts, ImageConfig, Layer, RunConfig, TarOptions, Timestamp,
+    ImageArtifacts, ImageConfig, Layer, RunConfig, TarOptions, Timestamp, WhiteoutStyle,
 };
 
 const EPOCH: i64 = 1_700_000_000;
@@ -30,10 +30,14 @@ fn history(created_by: &str) -> HistoryEntry {
     }
 }
 
+/// [`build_image_with`] as BuildKit writes it, every entry at `EPOCH`.
+fn build_image() -> (ImageConfig, Vec<Layer>) {
+    build_image_with(TarOptions::fixed(EPOCH))
+}
+
 /// Three layers: content with a symlink and a hard link; deletions (a file, a directory) and a
 /// modification; a directory removed and recreated (opaque).
-fn build_image() -> (ImageConfig, Vec<Layer>) {
-    let opts = TarOptions::fixed(EPOCH);
+fn build_image_with(opts: TarOptions) -> (ImageConfig, Vec<Layer>) {
     let mut t = Tree::new();
     let mut layers = Vec::new();
 
@@ -132,11 +136,11 @@ fn the_same_input_gives_the_same_digests() {
     }
 }
 
-fn validate_layout(test: &str, compression: Compression) {
+fn validate_layout(test: &str, compression: Compression, opts: TarOptions) {
     if !tools_available(test, &["oci-image-tool", "umoci"]) {
         return;
     }
-    let (config, layers) = build_image();
+    let (config, layers) = build_image_with(opts);
     let (files, art) = oci_layout(&config, &layers, "layerlab/test:v1", compression).unwrap();
     let dir = scratch_dir(test);
     let layout = dir.join("layout");
@@ -201,12 +205,17 @@ fn validate_layout(test: &str, compression: Compression) {
 
 #[test]
 fn gzip_oci_layout_passes_oci_image_tool_and_umoci() {
-    validate_layout("export-gzip", Compression::Gzip);
+    validate_layout("export-gzip", Compression::Gzip, TarOptions::fixed(EPOCH));
 }
 
 #[test]
 fn uncompressed_oci_layout_passes_oci_image_tool_and_umoci() {
-    validate_layout("export-plain", Compression::Uncompressed);
+    // With the opaque-marker style of containers/storage: umoci must honour `.wh..wh..opq`.
+    let opts = TarOptions {
+        whiteouts: WhiteoutStyle::OverlayOpaque,
+        ..TarOptions::buildkit(Some(EPOCH))
+    };
+    validate_layout("export-plain", Compression::Uncompressed, opts);
 }
 
 #[test]
@@ -298,4 +307,52 @@ fn docker_save_archive_is_read_by_skopeo() {
         .arg(format!("docker-archive:{}", archive.display()))
         .arg(format!("dir:{}", copied.display())));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn real_base_image_layers_are_described_but_never_invented() {
+    let Some(path) = common::shared("data/base-images.json") else {
+        return;
+    };
+    let data: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let ubuntu = data["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["ref"] == "ubuntu:22.04")
+        .expect("ubuntu:22.04 in base-images.json");
+    // repo-info gives the compressed blobs (digest, size) but not the diff_ids.
+    let base: Vec<Layer> = ubuntu["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let digest = Digest::parse(l["digest"].as_str().unwrap()).unwrap();
+            let size = l["size"].as_u64().unwrap();
+            Layer::base(
+                None,
+                Descriptor::new("application/vnd.oci.image.layer.v1.tar+gzip", digest, size),
+            )
+        })
+        .collect();
+    assert_eq!(base.len(), 1);
+    let (desc, bytes) = base[0].blob(Compression::Gzip).unwrap();
+    assert_eq!(desc.size, 29_736_517);
+    assert!(bytes.is_none());
+    assert!(
+        base[0].diff_id().is_err(),
+        "an unknown diff_id is not invented"
+    );
+    let (config, mine) = build_image();
+    let mut layers = base;
+    layers.extend(mine);
+    match ImageArtifacts::build(&config, &layers, Compression::Gzip) {
+        Err(ExportError::NotComputable(l)) => {
+            assert_eq!(l.iter().map(|x| x.0).collect::<Vec<_>>(), vec![0])
+        }
+        other => panic!(
+            "expected NotComputable, got {:?}",
+            other.map(|a| a.manifest.digest)
+        ),
+    }
 }

@@ -18,6 +18,17 @@ use image_support::{copy_host, list_tar, oracle_build, scratch_dir};
 use layerlab::fs::{LayerDiff, Tree};
 use layerlab::image::{Layer, TarOptions};
 
+/// Removes the oracle's work folder (layout and buildah store) when the comparison ends.
+struct Cleanup(Option<std::path::PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// One COPY instruction of a test context.
 struct Copy<'a> {
     src: &'a str,
@@ -40,6 +51,7 @@ fn compare_with_buildah(test: &str, ctx: &Path, copies: &[Copy], ts: i64) {
     let Some((layout, oracle_ids)) = oracle_build(test, ctx, ts) else {
         return;
     };
+    let _cleanup = Cleanup(layout.parent().map(Path::to_path_buf));
 
     let mut tree = Tree::new();
     let opts = TarOptions::fixed(ts);
@@ -145,11 +157,19 @@ fn long_and_non_ascii_names_and_hard_links_match_buildah() {
     std::os::unix::fs::symlink("t".repeat(150), ctx.join("src/longlink")).expect("symlink");
     write(&ctx.join("src/h1"), b"h\n", 0o755);
     std::fs::hard_link(ctx.join("src/h1"), ctx.join("src/h2")).expect("hard link");
-    let copies = [Copy {
-        src: "src/",
-        dest: "/s/",
-        chown: None,
-    }];
+    let copies = [
+        Copy {
+            src: "src/",
+            dest: "/s/",
+            chown: None,
+        },
+        // Ids over 0o7777777 do not fit a ustar field: PAX `uid`/`gid` records, 0 in the header.
+        Copy {
+            src: "src/h1",
+            dest: "/big/ids",
+            chown: Some((3_000_000, 3_000_001)),
+        },
+    ];
     compare_with_buildah("oracle-names", &ctx, &copies, 0);
     let _ = std::fs::remove_dir_all(&ctx);
 }

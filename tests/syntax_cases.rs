@@ -294,3 +294,49 @@ fn misc_cases() {
     }
     eprintln!("parser misc cases: {checked}/{checked} pass");
 }
+
+/// Flag words are scanned byte by byte in BuildKit: a non-ASCII byte becomes the Latin-1
+/// character of that value in `Node.Flags`; the raw text and span stay exact.
+#[test]
+fn flags_keep_buildkit_bytes_and_exact_spans() {
+    let text = "COPY --chown=é \\\n  --link a b\n";
+    let parsed = parse(text);
+    let inst = &parsed.dockerfile.instructions[0];
+    assert_eq!(inst.flags[0].processed, "--chown=Ã©");
+    assert_eq!(inst.flags[0].raw, "--chown=é");
+    assert_eq!(
+        &text[inst.flags[1].span.start..inst.flags[1].span.end],
+        "--link"
+    );
+    assert_eq!(
+        parsed.dockerfile.dump(),
+        "(copy [\"--chown=Ã©\" \"--link\"] \"a\" \"b\")"
+    );
+    for w in &inst.args {
+        assert_eq!(&text[w.span.start..w.span.end], w.value);
+    }
+}
+
+/// Node shapes derived from BuildKit's code (README section 1) that no testfile covers.
+#[test]
+fn dump_shapes_from_code() {
+    let cases = [
+        ("FOO bar", "(foo \"\")"),
+        ("FROM", "(from)"),
+        ("ONBUILD", "(onbuild)"),
+        ("CMD []", "(cmd)"),
+        ("HEALTHCHECK", "(healthcheck)"),
+        ("ONBUILD RUN echo test", "(onbuild (run \"echo test\"))"),
+        ("ONBUILD FOO bar", "(onbuild (foo \"\"))"),
+        ("ENV a b c", "(env \"a\" \"b c\" \"\")"),
+        (
+            "LABEL name=\"a b\"",
+            "(label \"name\" \"\\\"a b\\\"\" \"=\")",
+        ),
+        ("RUN [\"\\u0000\"]", "(run \"\\x00\")"),
+        ("Expose 80\t443", "(expose \"80\" \"443\")"),
+    ];
+    for (input, dump) in cases {
+        assert_eq!(parse(input).dockerfile.dump(), dump, "{input}");
+    }
+}

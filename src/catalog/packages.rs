@@ -117,6 +117,10 @@ impl fmt::Display for PackageCatalogError {
 impl std::error::Error for PackageCatalogError {}
 
 /// The packages of one Debian release and architecture.
+///
+/// Stored compactly (the page holds it in wasm memory): every package and virtual name is
+/// interned once, relations are flat arrays of name ids, and [`Package`] values are built on
+/// demand by [`PackageCatalog::get`] and [`PackageCatalog::packages`].
 #[derive(Debug, Clone)]
 pub struct PackageCatalog {
     /// `debian bookworm`.
@@ -132,24 +136,73 @@ pub struct PackageCatalog {
     pub apt_lists_bytes: u64,
     /// The measured files behind [`PackageCatalog::apt_lists_bytes`]: (file name, bytes).
     pub apt_list_files: Vec<(String, u64)>,
-    packages: Vec<Package>,
-    by_name: HashMap<String, usize>,
-    providers: HashMap<String, Vec<usize>>,
+    /// Interned names: real and virtual packages.
+    names: Vec<Box<str>>,
+    name_ids: FastMap<Box<str>, u32>,
+    /// For each name id, the record of the real package of that name, or `NO_RECORD`.
+    record_of_name: Vec<u32>,
+    /// For each name id, the records that `Provides` it (empty for most names).
+    providers: FastMap<u32, Vec<u32>>,
+    records: Vec<Record>,
+    /// Relation groups: (start, len) into `alternatives`.
+    groups: Vec<(u32, u32)>,
+    /// Name ids of the alternatives of all groups, back to back.
+    alternatives: Vec<u32>,
+    /// Name ids of all `Provides`, back to back.
+    provided: Vec<u32>,
 }
 
-fn parse_relations(field: &str) -> Vec<Vec<String>> {
-    if field.is_empty() {
-        return Vec::new();
+const NO_RECORD: u32 = u32::MAX;
+
+/// FNV-1a: the name tables hash ~800k short strings while parsing, where std's SipHash
+/// dominates the load time; these keys come from a trusted data file, not from users.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    field
-        .split(',')
-        .map(|group| group.split('|').map(str::to_string).collect())
-        .collect()
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// One package, with its relations as ranges into the catalog's flat arrays.
+#[derive(Debug, Clone)]
+struct Record {
+    name: u32,
+    version: Box<str>,
+    installed_size_kib: u64,
+    download_size: u64,
+    priority: Priority,
+    essential: bool,
+    /// (start, len) into `groups`.
+    pre_depends: (u32, u32),
+    depends: (u32, u32),
+    recommends: (u32, u32),
+    /// (start, len) into `provided`.
+    provides: (u32, u32),
 }
 
 fn parse_u64(s: &str, what: &str, line_no: usize) -> Result<u64, PackageCatalogError> {
     s.parse()
         .map_err(|_| PackageCatalogError(format!("line {line_no}: bad {what} {s:?}")))
+}
+
+fn range(r: (u32, u32)) -> std::ops::Range<usize> {
+    r.0 as usize..(r.0 + r.1) as usize
 }
 
 impl PackageCatalog {
@@ -182,6 +235,34 @@ impl PackageCatalog {
         PackageCatalog::bundled(PackageDataset::DebianBookwormAmd64)
     }
 
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.into());
+        self.name_ids.insert(name.into(), id);
+        self.record_of_name.push(NO_RECORD);
+        id
+    }
+
+    /// Appends the groups of a `a|b,c` field and returns their range in `groups`.
+    fn push_relations(&mut self, field: &str) -> (u32, u32) {
+        let start = self.groups.len() as u32;
+        if !field.is_empty() {
+            for group in field.split(',') {
+                let alt_start = self.alternatives.len() as u32;
+                for alt in group.split('|') {
+                    let id = self.intern(alt);
+                    self.alternatives.push(id);
+                }
+                let len = self.alternatives.len() as u32 - alt_start;
+                self.groups.push((alt_start, len));
+            }
+        }
+        (start, self.groups.len() as u32 - start)
+    }
+
     fn from_text(text: &str) -> Result<PackageCatalog, PackageCatalogError> {
         let mut lines = text.lines().enumerate();
         match lines.next() {
@@ -199,9 +280,14 @@ impl PackageCatalog {
             suites: Vec::new(),
             apt_lists_bytes: 0,
             apt_list_files: Vec::new(),
-            packages: Vec::new(),
-            by_name: HashMap::new(),
-            providers: HashMap::new(),
+            names: Vec::new(),
+            name_ids: FastMap::default(),
+            record_of_name: Vec::new(),
+            providers: FastMap::default(),
+            records: Vec::new(),
+            groups: Vec::new(),
+            alternatives: Vec::new(),
+            provided: Vec::new(),
         };
         for (i, line) in lines {
             let line_no = i + 1;
@@ -231,9 +317,9 @@ impl PackageCatalog {
                 continue;
             }
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 9 {
+            if f.len() != 9 || f[0].is_empty() {
                 return Err(PackageCatalogError(format!(
-                    "line {line_no}: expected 9 fields, got {}",
+                    "line {line_no}: expected 9 fields and a name, got {} fields",
                     f.len()
                 )));
             }
@@ -246,65 +332,120 @@ impl PackageCatalog {
                 Some('x') => Priority::Extra,
                 _ => Priority::Unknown,
             };
-            let package = Package {
-                name: f[0].to_string(),
-                version: f[1].to_string(),
+            let index = catalog.records.len() as u32;
+            let name = catalog.intern(f[0]);
+            if catalog.record_of_name[name as usize] != NO_RECORD {
+                return Err(PackageCatalogError(format!(
+                    "line {line_no}: package {} listed twice",
+                    f[0]
+                )));
+            }
+            catalog.record_of_name[name as usize] = index;
+            let provides_start = catalog.provided.len() as u32;
+            if !f[8].is_empty() {
+                for virtual_name in f[8].split(',') {
+                    let id = catalog.intern(virtual_name);
+                    catalog.provided.push(id);
+                    catalog.providers.entry(id).or_default().push(index);
+                }
+            }
+            let record = Record {
+                name,
+                version: f[1].into(),
                 installed_size_kib: parse_u64(f[2], "Installed-Size", line_no)?,
                 download_size: parse_u64(f[3], "Size", line_no)?,
                 priority,
                 essential: flags.any(|c| c == 'E'),
-                pre_depends: parse_relations(f[5]),
-                depends: parse_relations(f[6]),
-                recommends: parse_relations(f[7]),
-                provides: if f[8].is_empty() {
-                    Vec::new()
-                } else {
-                    f[8].split(',').map(str::to_string).collect()
-                },
+                pre_depends: catalog.push_relations(f[5]),
+                depends: catalog.push_relations(f[6]),
+                recommends: catalog.push_relations(f[7]),
+                provides: (
+                    provides_start,
+                    catalog.provided.len() as u32 - provides_start,
+                ),
             };
-            let index = catalog.packages.len();
-            for virtual_name in &package.provides {
-                catalog
-                    .providers
-                    .entry(virtual_name.clone())
-                    .or_default()
-                    .push(index);
-            }
-            catalog.by_name.insert(package.name.clone(), index);
-            catalog.packages.push(package);
+            catalog.records.push(record);
         }
-        if catalog.packages.is_empty() {
+        if catalog.records.is_empty() {
             return Err(PackageCatalogError("no packages".into()));
         }
         Ok(catalog)
     }
 
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    fn groups_as_names(&self, r: (u32, u32)) -> Vec<Vec<String>> {
+        self.groups[range(r)]
+            .iter()
+            .map(|&g| {
+                self.alternatives[range(g)]
+                    .iter()
+                    .map(|&id| self.name(id).to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn package(&self, record: &Record) -> Package {
+        Package {
+            name: self.name(record.name).to_string(),
+            version: record.version.to_string(),
+            installed_size_kib: record.installed_size_kib,
+            download_size: record.download_size,
+            priority: record.priority,
+            essential: record.essential,
+            pre_depends: self.groups_as_names(record.pre_depends),
+            depends: self.groups_as_names(record.depends),
+            recommends: self.groups_as_names(record.recommends),
+            provides: self.provided[range(record.provides)]
+                .iter()
+                .map(|&id| self.name(id).to_string())
+                .collect(),
+        }
+    }
+
+    fn record_index(&self, name: &str) -> Option<u32> {
+        let id = *self.name_ids.get(name)?;
+        let index = self.record_of_name[id as usize];
+        (index != NO_RECORD).then_some(index)
+    }
+
     /// Number of packages.
     pub fn len(&self) -> usize {
-        self.packages.len()
+        self.records.len()
     }
 
     /// True when the catalog has no package (never for a parsed file).
     pub fn is_empty(&self) -> bool {
-        self.packages.is_empty()
+        self.records.is_empty()
     }
 
     /// A real package by name.
-    pub fn get(&self, name: &str) -> Option<&Package> {
-        self.by_name.get(name).map(|&i| &self.packages[i])
+    pub fn get(&self, name: &str) -> Option<Package> {
+        self.record_index(name)
+            .map(|i| self.package(&self.records[i as usize]))
     }
 
     /// Packages that `Provides` a (virtual) name, in index order.
-    pub fn providers_of(&self, name: &str) -> Vec<&Package> {
+    pub fn providers_of(&self, name: &str) -> Vec<Package> {
+        let Some(id) = self.name_ids.get(name) else {
+            return Vec::new();
+        };
         self.providers
-            .get(name)
-            .map(|v| v.iter().map(|&i| &self.packages[i]).collect())
+            .get(id)
+            .map(|v| {
+                v.iter()
+                    .map(|&i| self.package(&self.records[i as usize]))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// All packages, sorted by name.
-    pub fn packages(&self) -> &[Package] {
-        &self.packages
+    pub fn packages(&self) -> impl Iterator<Item = Package> + '_ {
+        self.records.iter().map(|r| self.package(r))
     }
 
     /// An estimate of the packages a `debian:<release>` image already has: what
@@ -315,13 +456,13 @@ impl PackageCatalog {
     /// The base-image data itself has no package list, so this is derived, not read.
     pub fn minbase_estimate(&self) -> BTreeSet<String> {
         let mut roots: Vec<&str> = self
-            .packages
+            .records
             .iter()
-            .filter(|p| p.priority == Priority::Required)
-            .map(|p| p.name.as_str())
+            .filter(|r| r.priority == Priority::Required)
+            .map(|r| self.name(r.name))
             .collect();
         roots.push("apt");
-        if self.by_name.contains_key("usr-is-merged") {
+        if self.record_index("usr-is-merged").is_some() {
             roots.push("usr-is-merged");
         }
         let resolution = self.resolve_install(&roots, false, &BTreeSet::new());
@@ -337,43 +478,62 @@ impl PackageCatalog {
         with_recommends: bool,
         already_installed: &BTreeSet<String>,
     ) -> Resolution {
+        let installed: BTreeSet<u32> = already_installed
+            .iter()
+            .filter_map(|n| self.name_ids.get(n.as_str()).copied())
+            .collect();
         let mut state = Resolver {
             catalog: self,
-            installed: already_installed,
+            installed,
             chosen: Vec::new(),
             chosen_set: BTreeSet::new(),
             missing: Vec::new(),
         };
-        let mut queue: Vec<usize> = Vec::new();
         for name in names {
             let name = name.as_ref();
-            if state.is_satisfied(name) {
+            if already_installed.contains(name) {
                 continue;
             }
-            match state.pick(name) {
-                Some(i) => state.choose(i, &mut queue),
+            let Some(&id) = self.name_ids.get(name) else {
+                state.missing.push(name.to_string());
+                continue;
+            };
+            if state.is_satisfied(id) {
+                continue;
+            }
+            match state.pick(id) {
+                Some(i) => state.choose(i),
                 None => state.missing.push(name.to_string()),
             }
         }
         let mut next = 0;
-        while next < queue.len() {
-            let package = &self.packages[queue[next]];
+        while next < state.chosen.len() {
+            let record = &self.records[state.chosen[next] as usize];
             next += 1;
-            let groups = package.pre_depends.iter().chain(package.depends.iter());
-            let recommends = package.recommends.iter().filter(|_| with_recommends);
-            for (is_recommend, group) in groups
-                .map(|g| (false, g))
-                .chain(recommends.map(|g| (true, g)))
-            {
-                if group.iter().any(|alt| state.is_satisfied(alt)) {
+            let hard = self.groups[range(record.pre_depends)]
+                .iter()
+                .chain(&self.groups[range(record.depends)])
+                .map(|g| (false, g));
+            let soft: &[(u32, u32)] = if with_recommends {
+                &self.groups[range(record.recommends)]
+            } else {
+                &[]
+            };
+            for (is_recommend, &group) in hard.chain(soft.iter().map(|g| (true, g))) {
+                let alternatives = &self.alternatives[range(group)];
+                if alternatives.iter().any(|&alt| state.is_satisfied(alt)) {
                     continue;
                 }
-                match group.iter().find_map(|alt| state.pick(alt)) {
-                    Some(i) => state.choose(i, &mut queue),
+                match alternatives.iter().find_map(|&alt| state.pick(alt)) {
+                    Some(i) => state.choose(i),
                     // apt skips a recommendation it cannot satisfy; a dependency is an error.
                     None if is_recommend => {}
                     None => {
-                        let text = group.join(" | ");
+                        let text = alternatives
+                            .iter()
+                            .map(|&a| self.name(a))
+                            .collect::<Vec<_>>()
+                            .join(" | ");
                         if !state.missing.contains(&text) {
                             state.missing.push(text);
                         }
@@ -385,12 +545,12 @@ impl PackageCatalog {
             .chosen
             .iter()
             .map(|&i| {
-                let p = &self.packages[i];
+                let r = &self.records[i as usize];
                 ResolvedPackage {
-                    name: p.name.clone(),
-                    version: p.version.clone(),
-                    installed_size_bytes: p.installed_size_bytes(),
-                    download_bytes: p.download_size,
+                    name: self.name(r.name).to_string(),
+                    version: r.version.to_string(),
+                    installed_size_bytes: r.installed_size_kib * 1024,
+                    download_bytes: r.download_size,
                 }
             })
             .collect();
@@ -404,50 +564,54 @@ impl PackageCatalog {
     }
 }
 
+/// The state of one resolution; names are interned ids, packages record indexes.
 struct Resolver<'a> {
     catalog: &'a PackageCatalog,
-    installed: &'a BTreeSet<String>,
-    chosen: Vec<usize>,
-    chosen_set: BTreeSet<usize>,
+    /// Name ids of the installed packages.
+    installed: BTreeSet<u32>,
+    /// Records to install, in the order they were reached (also the work queue).
+    chosen: Vec<u32>,
+    chosen_set: BTreeSet<u32>,
     missing: Vec<String>,
 }
 
 impl Resolver<'_> {
     /// A name is satisfied by an installed or chosen package of that name or a provider of it.
-    fn is_satisfied(&self, name: &str) -> bool {
-        if self.installed.contains(name) {
+    fn is_satisfied(&self, id: u32) -> bool {
+        if self.installed.contains(&id) {
             return true;
         }
-        if let Some(&i) = self.catalog.by_name.get(name) {
-            if self.chosen_set.contains(&i) {
-                return true;
-            }
+        let own = self.catalog.record_of_name[id as usize];
+        if own != NO_RECORD && self.chosen_set.contains(&own) {
+            return true;
         }
-        self.catalog.providers.get(name).is_some_and(|ps| {
+        self.catalog.providers.get(&id).is_some_and(|ps| {
             ps.iter().any(|&i| {
                 self.chosen_set.contains(&i)
-                    || self.installed.contains(&self.catalog.packages[i].name)
+                    || self
+                        .installed
+                        .contains(&self.catalog.records[i as usize].name)
             })
         })
     }
 
-    /// The package that would satisfy `name`: the real package, else the first provider by
+    /// The record that would satisfy a name: the real package, else the first provider by
     /// priority (required before optional), then index order.
-    fn pick(&self, name: &str) -> Option<usize> {
-        if let Some(&i) = self.catalog.by_name.get(name) {
-            return Some(i);
+    fn pick(&self, id: u32) -> Option<u32> {
+        let own = self.catalog.record_of_name[id as usize];
+        if own != NO_RECORD {
+            return Some(own);
         }
-        let providers = self.catalog.providers.get(name)?;
+        let providers = self.catalog.providers.get(&id)?;
         providers
             .iter()
             .copied()
-            .min_by_key(|&i| self.catalog.packages[i].priority)
+            .min_by_key(|&i| self.catalog.records[i as usize].priority)
     }
 
-    fn choose(&mut self, index: usize, queue: &mut Vec<usize>) {
+    fn choose(&mut self, index: u32) {
         if self.chosen_set.insert(index) {
             self.chosen.push(index);
-            queue.push(index);
         }
     }
 }

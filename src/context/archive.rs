@@ -388,20 +388,21 @@ fn load_tar<R: Read>(
             .or(pending.long_link.take())
             .or_else(|| entry.link_name_bytes().map(|c| c.into_owned()));
         let name = utf8_name(&raw_name)?;
+        let old = header.as_old();
         let meta = Metadata {
-            mode: header.mode().map_err(|e| archive_error(e, &limits))? & 0o7777,
-            uid: pax
-                .uid
-                .map_or_else(|| header.uid().map(|v| v as u32), Ok)
-                .map_err(|e| archive_error(e, &limits))?,
-            gid: pax
-                .gid
-                .map_or_else(|| header.gid().map(|v| v as u32), Ok)
-                .map_err(|e| archive_error(e, &limits))?,
-            mtime: pax
-                .mtime
-                .map_or_else(|| header.mtime().map(|v| v as i64), Ok)
-                .map_err(|e| archive_error(e, &limits))?,
+            mode: lenient(&old.mode, header.mode().map(u64::from), &limits)? as u32 & 0o7777,
+            uid: match pax.uid {
+                Some(uid) => uid,
+                None => lenient(&old.uid, header.uid(), &limits)? as u32,
+            },
+            gid: match pax.gid {
+                Some(gid) => gid,
+                None => lenient(&old.gid, header.gid(), &limits)? as u32,
+            },
+            mtime: match pax.mtime {
+                Some(mtime) => mtime,
+                None => lenient(&old.mtime, header.mtime(), &limits)? as i64,
+            },
         };
         // Validate the name before anything else so that `../evil` is reported as such.
         let path = context.check_path(&name)?;
@@ -507,6 +508,16 @@ fn load_tar<R: Read>(
         });
     }
     Ok(context)
+}
+
+/// A numeric header field; an empty one (all NULs or spaces, as some tools write) reads as 0,
+/// as Go's `archive/tar` does.
+fn lenient(raw: &[u8], parsed: io::Result<u64>, limits: &Limits) -> Result<u64, ContextError> {
+    match parsed {
+        Ok(value) => Ok(value),
+        Err(_) if raw.iter().all(|&b| b == 0 || b == b' ') => Ok(0),
+        Err(e) => Err(archive_error(e, limits)),
+    }
 }
 
 fn unsupported(name: &str, kind: &str) -> ContextError {

@@ -46,6 +46,8 @@ pub enum ContextError {
     Io { path: String, detail: String },
     /// A path that does not exist in the context.
     NotFound { path: String },
+    /// A path that exists but is not a regular file where one is needed.
+    NotAFile { path: String },
     /// Too many symbolic links while resolving a path (a cycle).
     TooManySymlinks { path: String },
     /// The applicable ignore file is invalid.
@@ -87,6 +89,7 @@ impl fmt::Display for ContextError {
             MalformedArchive { detail } => write!(f, "malformed tar archive: {detail}"),
             Io { path, detail } => write!(f, "{path}: {detail}"),
             NotFound { path } => write!(f, "{path:?}: not found in the build context"),
+            NotAFile { path } => write!(f, "{path:?}: not a regular file"),
             TooManySymlinks { path } => write!(f, "{path:?}: too many levels of symbolic links"),
             Dockerignore { file, error } => write!(f, "{file}: {error}"),
         }

@@ -112,13 +112,12 @@ enum Node {
     },
 }
 
-struct Parser<'a> {
+struct Parser {
     chars: Vec<u32>,
     pos: usize,
-    _src: &'a str,
 }
 
-impl<'a> Parser<'a> {
+impl Parser {
     fn peek(&self) -> Option<u32> {
         self.chars.get(self.pos).copied()
     }
@@ -505,7 +504,6 @@ impl GoRegex {
         let mut parser = Parser {
             chars: expr.chars().map(|c| c as u32).collect(),
             pos: 0,
-            _src: expr,
         };
         let ast = parser.parse_concat(0)?;
         let mut compiled = GoRegex {

@@ -37,7 +37,9 @@ pub use error::ContextError;
 pub use glob::{contains_wildcards, go_match, BadPattern};
 pub use limits::*;
 pub use path::{go_clean, normalize_relative, normalize_scoped, PathProblem};
-pub use patternmatcher::{MatchInfo, MatchOutcome, Pattern, PatternError, PatternMatcher};
+pub use patternmatcher::{
+    MatchInfo, MatchKind, MatchOutcome, Pattern, PatternError, PatternMatcher,
+};
 pub use query::{WalkEntry, WalkedEntry};
 pub use tree::{
     Context, Directory, Entry, EntryKind, Metadata, DEFAULT_DIR_MODE, DEFAULT_FILE_MODE,

@@ -56,7 +56,23 @@ enum Compiled {
     Prefix,
     /// Leading `**`: a suffix test on the pattern without its first two bytes.
     Suffix,
-    Regex(GoRegex),
+    Regex {
+        regex: GoRegex,
+        source: String,
+    },
+}
+
+/// Which strategy a compiled pattern uses (Go's `matchType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchKind {
+    /// No wildcard: string equality.
+    Exact,
+    /// Only a trailing `**`: prefix test.
+    Prefix,
+    /// A leading `**`: suffix test (`**/foo` also matches `foo`).
+    Suffix,
+    /// Anything else: the anchored Go regexp it was translated to (e.g. `^[^/]*\.go$`).
+    Regex(String),
 }
 
 /// One cleaned pattern of a [`PatternMatcher`].
@@ -106,7 +122,19 @@ impl Pattern {
                 let suffix = &self.cleaned[2..];
                 path.ends_with(suffix) || suffix.strip_prefix('/').is_some_and(|rest| path == rest)
             }
-            Compiled::Regex(re) => re.is_match(path),
+            Compiled::Regex { regex, .. } => regex.is_match(path),
+        })
+    }
+
+    /// How the pattern compiles (compiling it now if needed); the error Go would report
+    /// at match time for a regexp that does not compile.
+    pub fn match_kind(&self) -> Result<MatchKind, PatternError> {
+        let compiled = self.compiled.get_or_init(|| compile(&self.cleaned));
+        Ok(match compiled.as_ref().map_err(Clone::clone)? {
+            Compiled::Exact => MatchKind::Exact,
+            Compiled::Prefix => MatchKind::Prefix,
+            Compiled::Suffix => MatchKind::Suffix,
+            Compiled::Regex { source, .. } => MatchKind::Regex(source.clone()),
         })
     }
 }
@@ -189,7 +217,11 @@ fn compile(pattern: &str) -> Result<Compiled, PatternError> {
         Kind::Suffix => Compiled::Suffix,
         Kind::Regex => {
             regex.push('$');
-            Compiled::Regex(GoRegex::compile(&regex).map_err(|_| PatternError::BadPattern)?)
+            let compiled = GoRegex::compile(&regex).map_err(|_| PatternError::BadPattern)?;
+            Compiled::Regex {
+                regex: compiled,
+                source: regex,
+            }
         }
     })
 }

@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 
+use super::content::ContentDigest;
 use super::dockerignore::{ignore_file_candidates, Dockerignore, Exclusion};
 use super::error::ContextError;
 use super::glob::{contains_wildcards, go_match};
@@ -79,13 +80,12 @@ impl Context {
     ) -> Result<Vec<WalkedEntry<'a>>, PatternError> {
         let mut out = Vec::with_capacity(self.entry_count());
         for (path, entry) in self.walk() {
-            let (excluded, excluded_by) = match ignore {
-                Some(ignore) => {
-                    let by = ignore.excluded_by(&path)?;
-                    (by.is_some() || ignore.is_excluded(&path)?, by)
-                }
-                None => (false, None),
+            // A matched path always has a deciding pattern, so "excluded" is "has a reason".
+            let excluded_by = match ignore {
+                Some(ignore) => ignore.excluded_by(&path)?,
+                None => None,
             };
+            let excluded = excluded_by.is_some();
             out.push(WalkedEntry {
                 path,
                 entry,
@@ -218,6 +218,24 @@ impl Context {
             true
         });
         Ok(out)
+    }
+
+    /// The content digest of the regular file at `path`, following symbolic links (scoped to
+    /// the root). Computed once per stored content and cached, so a second analysis of an
+    /// unchanged context hashes nothing.
+    pub fn file_digest(&self, path: &str) -> Result<ContentDigest, ContextError> {
+        let resolved = self.resolve(path, true)?;
+        match self.get_canonical(&resolved) {
+            Some(entry) => match entry.content() {
+                Some(content) => Ok(content.digest()),
+                None => Err(ContextError::NotAFile {
+                    path: path.to_string(),
+                }),
+            },
+            None => Err(ContextError::NotFound {
+                path: path.to_string(),
+            }),
+        }
     }
 
     /// The `.dockerignore` BuildKit applies for a Dockerfile at `dockerfile_path` inside the

@@ -44,6 +44,7 @@ pub struct SizeEstimate {
 #[derive(Clone, Debug)]
 pub struct LayerDiff {
     changes: Vec<Change>,
+    lower: Tree,
     upper: Tree,
 }
 
@@ -66,8 +67,27 @@ impl LayerDiff {
         }
         LayerDiff {
             changes,
+            lower: lower.clone(),
             upper: upper.clone(),
         }
+    }
+
+    /// The changes as a walking differ reports them (BuildKit's overlay and double-walking
+    /// differs): a directory removed and recreated is not opaque but compared entry by entry,
+    /// so its vanished children become `Deleted` and unchanged ones are not listed.
+    pub fn walking_changes(&self) -> Vec<Change> {
+        let mut changes = Vec::new();
+        if let (Some(l), Some(u)) = (self.lower.root().children(), self.upper.root().children()) {
+            if !std::ptr::eq(l, u) {
+                diff_dirs(l, u, &mut Vec::new(), &BTreeSet::new(), &mut changes);
+            }
+        }
+        changes
+    }
+
+    /// The tree before this layer.
+    pub fn lower(&self) -> &Tree {
+        &self.lower
     }
 
     /// The changes, depth-first, names sorted bytewise.
@@ -256,6 +276,21 @@ mod tests {
                 bytes: 12,
                 exact: false
             }
+        );
+        let walked: Vec<(String, ChangeKind)> = d
+            .walking_changes()
+            .iter()
+            .map(|c| (c.path.clone(), c.kind))
+            .collect();
+        assert_eq!(
+            walked,
+            vec![
+                ("/a/d/x".to_string(), ChangeKind::Deleted),
+                ("/a/d/y".to_string(), ChangeKind::Added),
+                ("/a/f".to_string(), ChangeKind::Modified),
+                ("/a-b".to_string(), ChangeKind::Added),
+                ("/keep".to_string(), ChangeKind::Deleted),
+            ]
         );
         let again = t.begin_layer();
         assert!(LayerDiff::between(&again, &t).is_empty());

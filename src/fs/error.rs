@@ -19,6 +19,8 @@ pub enum FsError {
     RootNotAllowed(String),
     /// Rename of a directory into its own subtree.
     IntoItself(String),
+    /// An entry name that is empty, `.`, `..`, or contains `/` or NUL.
+    InvalidName(String),
 }
 
 impl fmt::Display for FsError {
@@ -33,6 +35,7 @@ impl fmt::Display for FsError {
                 write!(f, "{p}: operation not permitted on the root directory")
             }
             FsError::IntoItself(p) => write!(f, "{p}: cannot move a directory into itself"),
+            FsError::InvalidName(p) => write!(f, "{p:?}: invalid file name"),
         }
     }
 }

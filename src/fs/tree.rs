@@ -266,6 +266,16 @@ impl Tree {
     /// Returns the replaced node.
     pub fn insert(&mut self, path: &str, node: Node) -> Result<Option<Node>, FsError> {
         let comps = self.resolve_components(path, false)?;
+        let mut bad = None;
+        node.visit_descendants(&mut comps.clone(), &mut |names, _| {
+            let name = names.last().map(String::as_str).unwrap_or_default();
+            if bad.is_none() && (matches!(name, "" | "." | "..") || name.contains(['/', '\0'])) {
+                bad = Some(join_components(names));
+            }
+        });
+        if let Some(bad) = bad {
+            return Err(FsError::InvalidName(bad));
+        }
         self.insert_at(&comps, node)
     }
 

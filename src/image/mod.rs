@@ -12,6 +12,7 @@ pub mod gojson;
 pub mod layer;
 pub mod manifest;
 pub mod tar;
+pub mod views;
 
 pub use config::{Healthcheck, HistoryEntry, ImageConfig, RunConfig, Timestamp};
 pub use digest::Digest;
@@ -20,4 +21,5 @@ pub use export::{
 };
 pub use layer::{Blob, Compression, Layer, NotComputable, StoredBlob};
 pub use manifest::{index_bytes, manifest_bytes, Descriptor, Platform};
-pub use tar::{write_layer_tar, MtimePolicy, TarError, TarOptions};
+pub use tar::{write_layer_tar, MtimePolicy, TarError, TarOptions, WhiteoutStyle};
+pub use views::{docker_history, docker_images, docker_inspect, human_size, RowSize};

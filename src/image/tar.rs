@@ -25,20 +25,46 @@ pub enum MtimePolicy {
     ClampTo(i64),
 }
 
+/// How a directory that was removed and recreated within the layer is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhiteoutStyle {
+    /// BuildKit (`docker build`): its overlay differ (`util/overlay.Changes`) diffs such a
+    /// directory entry by entry, so vanished children get their own `.wh.<name>` and no
+    /// opaque marker is ever written (containerd's `ChangeWriter` has none).
+    BuildKit,
+    /// containers/storage and Docker's classic overlay2 graphdriver: `<dir>/.wh..wh..opq`
+    /// right after the directory entry (mode = the directory's permission bits, its owner,
+    /// mtime 0), then the directory's whole new content.
+    OverlayOpaque,
+}
+
 /// How to write a layer tar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TarOptions {
     pub mtime: MtimePolicy,
-    /// The build time, written on whiteout entries (before the policy applies).
+    /// The mtime of whiteout entries, before the policy applies: 0 in BuildKit with containerd
+    /// >= 2.0 ("whiteout timestamps are set to zero"), the build time in older versions.
     pub whiteout_mtime: i64,
+    pub whiteouts: WhiteoutStyle,
 }
 
 impl TarOptions {
-    /// Every entry at `epoch` (reproducible; the oracle's `ORACLE_TS`).
+    /// Every entry at `epoch` (buildah `--timestamp`; the oracle's `ORACLE_TS`).
     pub fn fixed(epoch: i64) -> TarOptions {
         TarOptions {
             mtime: MtimePolicy::Fixed(epoch),
             whiteout_mtime: epoch,
+            whiteouts: WhiteoutStyle::BuildKit,
+        }
+    }
+
+    /// What current BuildKit writes: recorded mtimes (clamped to `SOURCE_DATE_EPOCH` when
+    /// given, as with `rewrite-timestamp=true`), whiteouts at mtime 0, no opaque markers.
+    pub fn buildkit(source_date_epoch: Option<i64>) -> TarOptions {
+        TarOptions {
+            mtime: source_date_epoch.map_or(MtimePolicy::AsRecorded, MtimePolicy::ClampTo),
+            whiteout_mtime: 0,
+            whiteouts: WhiteoutStyle::BuildKit,
         }
     }
 
@@ -122,6 +148,12 @@ impl GoTarWriter {
             return Err(TarError::Unrepresentable(format!(
                 "{}: mtime {} out of range",
                 hdr.name, hdr.mtime
+            )));
+        }
+        if hdr.name.contains('\0') || hdr.linkname.contains('\0') {
+            return Err(TarError::Unrepresentable(format!(
+                "{:?}: a NUL byte in a name",
+                hdr.name
             )));
         }
         let mut pax: BTreeMap<&str, String> = BTreeMap::new();
@@ -242,7 +274,10 @@ fn format_string(field: &mut [u8], s: &str) {
     if b.len() < field.len() {
         field[b.len()] = 0;
     } else if b.len() > field.len() && field[field.len() - 1] == b'/' {
-        let kept = s[..field.len()].trim_end_matches('/').len();
+        let kept = b[..field.len()]
+            .iter()
+            .rposition(|&c| c != b'/')
+            .map_or(0, |i| i + 1);
         field[kept] = 0;
     }
 }
@@ -325,10 +360,16 @@ pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, T
         return Err(TarError::UnknownContent(unknown));
     }
     // Sorting on the component vectors gives the layer order: depth-first, names bytewise
-    // (`a/x` before `a-b`). The opaque marker sorts first in its directory (empty name key).
+    // (`a/x` before `a-b`). A whiteout sits where the deleted name sorts (both differs walk
+    // the names, not the `.wh.` names); the opaque marker sorts first in its directory
+    // (empty name key).
     let mut plan: BTreeMap<Vec<String>, Planned> = BTreeMap::new();
     let upper = diff.upper();
-    for change in diff.changes() {
+    let changes = match opts.whiteouts {
+        WhiteoutStyle::BuildKit => diff.walking_changes(),
+        WhiteoutStyle::OverlayOpaque => diff.changes().to_vec(),
+    };
+    for change in &changes {
         let comps = crate::fs::path::components(&change.path);
         let Some((name, parent)) = comps.split_last() else {
             continue;
@@ -342,7 +383,7 @@ pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, T
             }
             ChangeKind::Deleted => {
                 let mut wh = parent.to_vec();
-                wh.push(format!(".wh.{name}"));
+                wh.push(name.clone());
                 plan.insert(wh, Planned::Whiteout);
             }
             ChangeKind::OpaqueDir => {
@@ -362,7 +403,12 @@ pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, T
         match planned {
             Planned::Whiteout => w.append(
                 &TarHeader {
-                    name: rel,
+                    name: match comps.split_last() {
+                        Some((name, parent)) if !parent.is_empty() => {
+                            format!("{}/.wh.{name}", parent.join("/"))
+                        }
+                        _ => format!(".wh.{rel}"),
+                    },
                     linkname: String::new(),
                     typeflag: TYPE_REG,
                     mode: 0,
@@ -462,6 +508,72 @@ fn add_parents(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fs::{Content, Tree};
+
+    fn names(tar: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut off = 0;
+        while off + 512 <= tar.len() && tar[off] != 0 {
+            let h = &tar[off..off + 512];
+            let name = String::from_utf8_lossy(&h[..100])
+                .trim_end_matches('\0')
+                .to_string();
+            let size = i64::from_str_radix(String::from_utf8_lossy(&h[124..135]).trim(), 8)
+                .unwrap_or(0) as usize;
+            out.push(name);
+            off += 512 + size.div_ceil(512) * 512;
+        }
+        out
+    }
+
+    fn replaced_dir_layer() -> LayerDiff {
+        let m = |mode| Meta::new(mode, 0, 0, 0);
+        let mut t = Tree::new();
+        t.mkdir_p("/etc/d", m(0o755)).unwrap();
+        t.write_file("/etc/d/b-old", Content::known(b"o".to_vec()), m(0o644))
+            .unwrap();
+        t.write_file("/etc/d/same", Content::known(b"s".to_vec()), m(0o644))
+            .unwrap();
+        let lower = t.begin_layer();
+        t.remove("/etc/d").unwrap();
+        t.mkdir("/etc/d", m(0o750)).unwrap();
+        t.write_file("/etc/d/a-new", Content::known(b"n".to_vec()), m(0o644))
+            .unwrap();
+        t.write_file("/etc/d/same", Content::known(b"s".to_vec()), m(0o644))
+            .unwrap();
+        LayerDiff::between(&lower, &t)
+    }
+
+    #[test]
+    fn buildkit_style_expands_a_replaced_directory_into_whiteouts() {
+        let tar = write_layer_tar(&replaced_dir_layer(), &TarOptions::buildkit(None)).unwrap();
+        // The whiteout of `b-old` sits where `b-old` sorts, after `a-new`; `same` is unchanged.
+        assert_eq!(
+            names(&tar),
+            vec!["etc/", "etc/d/", "etc/d/a-new", "etc/d/.wh.b-old"]
+        );
+    }
+
+    #[test]
+    fn overlay_style_writes_the_opaque_marker_first() {
+        let opts = TarOptions {
+            whiteouts: WhiteoutStyle::OverlayOpaque,
+            ..TarOptions::buildkit(None)
+        };
+        let tar = write_layer_tar(&replaced_dir_layer(), &opts).unwrap();
+        assert_eq!(
+            names(&tar),
+            vec![
+                "etc/",
+                "etc/d/",
+                "etc/d/.wh..wh..opq",
+                "etc/d/a-new",
+                "etc/d/same"
+            ]
+        );
+        // mode 0000750 (the directory's permission bits, no type bits)
+        assert_eq!(&tar[1024 + 100..1024 + 108], b"0000750\0");
+    }
 
     #[test]
     fn pax_record_length_counts_itself() {

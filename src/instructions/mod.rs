@@ -73,6 +73,14 @@ pub struct Instructions {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Parses Dockerfile text and types it: the syntax result (with its diagnostics and line
+/// index) and the typed instructions.
+pub fn parse_text(text: &str) -> (crate::syntax::Parsed, Instructions) {
+    let parsed = crate::syntax::parse(text);
+    let typed = parse(&parsed.dockerfile);
+    (parsed, typed)
+}
+
 /// Converts every instruction and groups them into stages (BuildKit `instructions.Parse`,
 /// with recovery).
 pub fn parse(dockerfile: &Dockerfile) -> Instructions {

@@ -399,7 +399,7 @@ fn parse_kvps(args: &[Word], name: &str) -> Result<Vec<KeyValuePair>, String> {
     if args.is_empty() {
         return Err(format!("{name} requires at least one argument"));
     }
-    if args.len() % 3 != 0 {
+    if !args.len().is_multiple_of(3) {
         return Err(format!("Bad input to {name}, too many arguments"));
     }
     let mut out = Vec::new();

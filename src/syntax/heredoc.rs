@@ -123,7 +123,7 @@ fn shell_words(text: &str, mode: LexMode) -> Result<Vec<String>, String> {
                     i += 1;
                 }
                 while let Some(&w) = chars.get(i) {
-                    if w != ' ' && w != '\t' {
+                    if w != ' ' && w != '\t' && w != '\r' {
                         break;
                     }
                     word.push(w);

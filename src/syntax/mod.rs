@@ -23,6 +23,20 @@
 //!   deepen, linear time: lines over 65535 bytes, invalid UTF-8, binary garbage and 10 MB
 //!   inputs give diagnostics, not crashes.
 //!
+//! # Where we differ from BuildKit, on purpose
+//! * Errors do not stop parsing (see above); BuildKit reports only the first.
+//! * Invalid UTF-8 is decoded lossily (U+FFFD) with an error diagnostic; BuildKit keeps the
+//!   raw bytes (its dump would print them as `\xNN`).
+//! * `ONBUILD ONBUILD …` is parsed at most [`MAX_ONBUILD_DEPTH`] levels deep (BuildKit
+//!   recurses without bound; its instructions layer rejects any nesting anyway).
+//! * `strconv.Quote`'s notion of a printable character is approximated without Unicode
+//!   tables (unassigned code points count as printable) in [`go_quote`].
+//!
+//! Kept on purpose although odd: `extractBuilderFlags` scans bytes, so a non-ASCII byte in
+//! a flag word becomes the Latin-1 character of that value (`--chown=é` is stored as
+//! `--chown=Ã©`, as in BuildKit's `Node.Flags`) and the bytes 0x85/0xA0 separate words;
+//! [`Flag::raw`] keeps the flag as written.
+//!
 //! # Layout (one concept per file)
 //! `ast` (types), `parser` (the line loop of `parser.Parse`), `logical` (joined lines with a
 //! map back to the source), `split` (`splitCommand`/`extractBuilderFlags`), `line_parsers`
@@ -47,7 +61,7 @@ pub use ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 pub use directives::{detect_syntax, parse_directive, DetectedDirective, DIRECTIVE_NAMES};
 pub use heredoc::{chomp_heredoc_content, heredocs_from_line, parse_heredoc_word, HeredocWord};
 pub use line_parsers::go_quote;
-pub use parser::{MAX_LINE_LEN, NO_EMPTY_CONTINUATION, SYNTAX};
+pub use parser::{MAX_LINE_LEN, MAX_ONBUILD_DEPTH, NO_EMPTY_CONTINUATION, SYNTAX};
 
 use crate::diagnostic::Diagnostic;
 use crate::span::{LineIndex, Span};

@@ -12,6 +12,9 @@ use crate::span::Span;
 /// `bufio.MaxScanTokenSize - 1`: the longest line BuildKit's scanner accepts.
 pub const MAX_LINE_LEN: usize = 65535;
 
+/// How deep `ONBUILD ONBUILD …` is parsed (BuildKit rejects any nesting later anyway).
+pub const MAX_ONBUILD_DEPTH: usize = 8;
+
 /// Diagnostic code of every parse error.
 pub const SYNTAX: &str = "syntax";
 /// Diagnostic code of the empty-continuation-line warning (BuildKit check name).
@@ -192,7 +195,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             ));
         }
 
-        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text.len(), span);
+        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text.len(), span, 0);
         inst.prev_comments = std::mem::take(&mut comments);
 
         if can_contain_heredoc(&inst) && logical.text.contains("<<") {
@@ -256,12 +259,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         }
 
         inst.span = span;
-        inst.start_line = start_line;
-        inst.end_line = line_no;
-        if let Some(sub) = inst.onbuild.as_mut() {
-            sub.start_line = start_line;
-            sub.end_line = line_no;
-        }
+        set_lines(&mut inst, start_line, line_no);
         if dockerfile.instructions.is_empty() {
             dockerfile.start_line = start_line;
         }
@@ -277,6 +275,15 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         ));
     }
     (dockerfile, cx.diagnostics)
+}
+
+/// BuildKit's `AddChild` line numbers, also on ONBUILD triggers (nested ones included).
+fn set_lines(inst: &mut Instruction, start: usize, end: usize) {
+    inst.start_line = start;
+    inst.end_line = end;
+    if let Some(sub) = inst.onbuild.as_mut() {
+        set_lines(sub, start, end);
+    }
 }
 
 fn check_line_length(cx: &mut Ctx<'_>, raw: RawLine) {
@@ -313,6 +320,7 @@ fn new_instruction(
     from: usize,
     to: usize,
     span: Span,
+    depth: usize,
 ) -> Instruction {
     let text = logical.text.as_str();
     let split = split_command(text, from, to);
@@ -357,8 +365,14 @@ fn new_instruction(
         }
         Keyword::Healthcheck => lp::parse_health_config(text, rs, re),
         Keyword::Onbuild => {
-            if rs < re {
-                let sub = new_instruction(cx, logical, rs, re, logical.span(rs, re));
+            if rs < re && depth >= MAX_ONBUILD_DEPTH {
+                // BuildKit recurses without limit (and its instructions layer rejects any
+                // `ONBUILD ONBUILD`); we stop so that input cannot exhaust the stack.
+                Err(format!(
+                    "ONBUILD triggers nested more than {MAX_ONBUILD_DEPTH} levels deep"
+                ))
+            } else if rs < re {
+                let sub = new_instruction(cx, logical, rs, re, logical.span(rs, re), depth + 1);
                 let failed = sub.syntax_error;
                 onbuild = Some(Box::new(sub));
                 if failed {
