@@ -44,6 +44,8 @@ test('each keystroke re-parses: typing an instruction adds a row, an unknown one
   const last = await page.$eval('tr.instruction:last-child', (tr) => tr.textContent);
   assert.match(last, /^20USER app/);
   await page.keyboard.type('\nFROMM scratch');
+  await page.waitForFunction(() => /1 errors?/.test(document.querySelector('.status').textContent));
+  await page.click('#tab-problems');
   await page.waitForSelector('.problem.error');
   const problem = await page.textContent('.problem.error');
   assert.match(problem, /21:1 .*unknown instruction: FROMM/);

@@ -5,8 +5,6 @@
 //! underlines computed for the previous text are carried over the edit), and the analysis
 //! runs on a short timer once typing pauses (at most every `MAX_WAIT_MS` while it goes on).
 
-use std::rc::Rc;
-
 use gloo::timers::callback::Timeout;
 use layerlab::analysis::{analyze, Analysis};
 use layerlab::context::Context;
@@ -22,6 +20,7 @@ use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
 use crate::instructions_view::InstructionsView;
 use crate::problems_view::ProblemsView;
+use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
 use crate::textops::{byte_to_utf16, Edit};
@@ -86,20 +85,22 @@ struct ShareLink {
 }
 
 pub struct App {
-    text: Rc<String>,
+    text: Shared<String>,
     /// The text the analysis, tokens and graph were computed for.
-    analysed: Rc<String>,
-    analysis: Rc<Analysis>,
-    tokens: Rc<Vec<Token>>,
-    marks: Rc<Vec<Mark>>,
-    graph: Rc<Graph>,
+    analysed: Shared<String>,
+    analysis: Shared<Analysis>,
+    tokens: Shared<Vec<Token>>,
+    marks: Shared<Vec<Mark>>,
+    graph: Shared<Graph>,
+    /// The graph was computed for an older text.
+    graph_stale: bool,
     parse_ms: f64,
     load_version: u64,
     area: NodeRef,
     tab: Tab,
     menu: Option<Menu>,
     dark: bool,
-    context: Rc<Context>,
+    context: Shared<Context>,
     /// The context was set by the user (or a link) before IndexedDB answered.
     context_touched: bool,
     target: Option<usize>,
@@ -166,21 +167,22 @@ impl Component for App {
             None => prefers_dark(),
         };
         apply_theme(dark);
-        let text = Rc::new(text);
+        let text = Shared::new(text);
         let mut app = App {
             analysed: text.clone(),
             text,
-            analysis: Rc::default(),
-            tokens: Rc::default(),
-            marks: Rc::default(),
-            graph: Rc::default(),
+            analysis: Shared::default(),
+            tokens: Shared::default(),
+            marks: Shared::default(),
+            graph: Shared::default(),
+            graph_stale: true,
             parse_ms: 0.0,
             load_version: 0,
             area: NodeRef::default(),
             tab: Tab::Layers,
             menu: None,
             dark,
-            context: Rc::new(context),
+            context: Shared::new(context),
             context_touched,
             target: None,
             build_args: Vec::new(),
@@ -197,7 +199,7 @@ impl Component for App {
         match msg {
             Msg::Input(new_text) => {
                 let edit = Edit::between(&self.text, &new_text);
-                self.tokens = Rc::new(
+                self.tokens = Shared::new(
                     self.tokens
                         .iter()
                         .filter_map(|t| {
@@ -209,7 +211,7 @@ impl Component for App {
                         })
                         .collect(),
                 );
-                self.marks = Rc::new(
+                self.marks = Shared::new(
                     self.marks
                         .iter()
                         .filter_map(|m| {
@@ -221,7 +223,7 @@ impl Component for App {
                         })
                         .collect(),
                 );
-                self.text = Rc::new(new_text);
+                self.text = Shared::new(new_text);
                 let link = ctx.link().clone();
                 self.debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
                     link.send_message(Msg::Analyze)
@@ -235,7 +237,7 @@ impl Component for App {
                 true
             }
             Msg::Analyze => {
-                if Rc::ptr_eq(&self.text, &self.analysed) {
+                if self.text == self.analysed {
                     self.debounce = None;
                     self.max_wait = None;
                     return false;
@@ -246,6 +248,9 @@ impl Component for App {
             }
             Msg::SelectTab(tab) => {
                 self.tab = tab;
+                if tab == Tab::Stages && self.graph_stale {
+                    self.update_graph(&syntax::parse(&self.analysed));
+                }
                 true
             }
             Msg::TabKey(e) => {
@@ -259,6 +264,9 @@ impl Component for App {
                 };
                 e.prevent_default();
                 self.tab = Tab::ALL[next];
+                if self.tab == Tab::Stages && self.graph_stale {
+                    self.update_graph(&syntax::parse(&self.analysed));
+                }
                 focus(&format!("tab-{}", self.tab.id()));
                 true
             }
@@ -292,9 +300,9 @@ impl Component for App {
                 let Some(example) = EXAMPLES.get(i) else {
                     return false;
                 };
-                self.text = Rc::new(example.dockerfile.to_string());
+                self.text = Shared::new(example.dockerfile.to_string());
                 self.load_version += 1;
-                self.context = Rc::new(workspace::seed(example.files));
+                self.context = Shared::new(workspace::seed(example.files));
                 self.context_touched = true;
                 self.target = None;
                 self.build_args.clear();
@@ -316,8 +324,7 @@ impl Component for App {
                 let result = match kind {
                     "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
                     _ => {
-                        let json =
-                            serde_json::to_vec_pretty(self.analysis.as_ref()).unwrap_or_default();
+                        let json = serde_json::to_vec_pretty(&*self.analysis).unwrap_or_default();
                         dom::download("layerlab-analysis.json", &json, "application/json")
                     }
                 };
@@ -327,7 +334,7 @@ impl Component for App {
                 true
             }
             Msg::Jump(i) => {
-                if !Rc::ptr_eq(&self.text, &self.analysed) {
+                if self.text != self.analysed {
                     self.run_analysis();
                 }
                 if let Some(d) = self.analysis.diagnostics.get(i) {
@@ -336,14 +343,14 @@ impl Component for App {
                 true
             }
             Msg::ContextChanged(context) => {
-                self.context = Rc::new(context);
+                self.context = Shared::new(context);
                 self.context_touched = true;
                 idb::save(&self.context);
                 true
             }
             Msg::ContextLoaded(loaded) => match loaded {
                 Some(context) if !self.context_touched => {
-                    self.context = Rc::new(context);
+                    self.context = Shared::new(context);
                     true
                 }
                 _ => false,
@@ -357,11 +364,17 @@ impl Component for App {
                 if !value.is_empty() {
                     self.build_args.push((name, value));
                 }
-                self.graph = Rc::new(stages::graph(
-                    &syntax::parse(&self.analysed),
-                    &self.build_args,
-                ));
+                self.update_graph(&syntax::parse(&self.analysed));
                 true
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &yew::Context<Self>, first_render: bool) {
+        if first_render {
+            // For the first-render measurement of the end-to-end tests (and anyone profiling).
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("layerlab:first-render");
             }
         }
     }
@@ -376,6 +389,7 @@ impl Component for App {
             .count();
         let warnings = a.diagnostics.len() - errors;
         let problems = a.diagnostics.len();
+        let pending = self.text != self.analysed;
 
         let tab_button = |tab: Tab, label: Html| {
             let selected = self.tab == tab;
@@ -387,9 +401,9 @@ impl Component for App {
             }
         };
         let panel = match self.tab {
-            Tab::Layers => html! { <InstructionsView rows={a.instructions.clone()} /> },
+            Tab::Layers => html! { <InstructionsView analysis={self.analysis.clone()} /> },
             Tab::Problems => {
-                html! { <ProblemsView diagnostics={a.diagnostics.clone()} on_jump={link.callback(Msg::Jump)} /> }
+                html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
             Tab::Stages => html! {
                 <StagesView graph={self.graph.clone()} target={self.target} build_args={self.build_args.clone()}
@@ -471,9 +485,9 @@ impl Component for App {
                         </div>
                     </section>
                 </main>
-                <footer class="status" role="status" aria-live="polite">
-                    <span>{ format!("parsed {:.1} ms", self.parse_ms) }</span>
-                    <span>{ format!("{} instructions · {} layers · {} errors · {} warnings",
+                <footer class="status" data-pending={pending.then_some("1")}>
+                    <span class="timing">{ format!("parsed {:.1} ms", self.parse_ms) }</span>
+                    <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
                         a.instructions.len(), a.layer_count(), errors, warnings) }</span>
                     <span class="muted">{ "simulated build, no daemon" }</span>
                 </footer>
@@ -490,10 +504,14 @@ impl App {
         let start = dom::now_ms();
         let analysis = analyze(&self.text);
         let parsed = syntax::parse(&self.text);
-        self.tokens = Rc::new(highlight::tokens_of(&parsed));
-        self.graph = Rc::new(stages::graph(&parsed, &self.build_args));
+        self.tokens = Shared::new(highlight::tokens_of(&parsed));
+        // The stage graph is only computed while its tab is open.
+        self.graph_stale = true;
+        if self.tab == Tab::Stages {
+            self.update_graph(&parsed);
+        }
         self.parse_ms = dom::now_ms() - start;
-        self.marks = Rc::new(
+        self.marks = Shared::new(
             analysis
                 .diagnostics
                 .iter()
@@ -505,11 +523,16 @@ impl App {
                 })
                 .collect(),
         );
+        self.analysis = Shared::new(analysis);
+        self.analysed = self.text.clone();
+    }
+
+    fn update_graph(&mut self, parsed: &syntax::Parsed) {
+        self.graph = Shared::new(stages::graph(parsed, &self.build_args));
+        self.graph_stale = false;
         if self.target.is_some_and(|t| t >= self.graph.stages.len()) {
             self.target = None;
         }
-        self.analysis = Rc::new(analysis);
-        self.analysed = self.text.clone();
     }
 
     /// Selects bytes `start..end` in the editor and scrolls them into view.

@@ -5,19 +5,19 @@
 //! text files. Every change goes through `workspace`, all or nothing: a bad upload shows an
 //! error and leaves the context as it was.
 
-use std::rc::Rc;
-
 use layerlab::context::Context;
 use web_sys::{DragEvent, File, FileSystemEntry, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+use crate::shared::Shared;
 
 use crate::dom;
 use crate::workspace::{self, human_size, RowKind};
 
 #[derive(Properties, PartialEq)]
 pub struct ContextProps {
-    pub context: Rc<Context>,
+    pub context: Shared<Context>,
     pub on_change: Callback<Context>,
 }
 

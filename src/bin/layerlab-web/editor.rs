@@ -7,13 +7,12 @@
 //! Tab / Shift-Tab indent and outdent through `insertText`, which keeps the browser's undo
 //! stack; Escape then Tab moves the focus out of the editor as usual.
 
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlDocument, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::highlight::Token;
+use crate::shared::Shared;
 use crate::textops::line_starts;
 
 /// Line height of the editor, in CSS pixels (the stylesheet uses the same value).
@@ -38,9 +37,9 @@ pub struct Mark {
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     /// The current text (what the textarea holds).
-    pub text: Rc<String>,
-    pub tokens: Rc<Vec<Token>>,
-    pub marks: Rc<Vec<Mark>>,
+    pub text: Shared<String>,
+    pub tokens: Shared<Vec<Token>>,
+    pub marks: Shared<Vec<Mark>>,
     /// Bumped when the text is replaced from outside (an example, a share link): the
     /// textarea's value is then set from `text`.
     pub load_version: u64,

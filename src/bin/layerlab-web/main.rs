@@ -25,6 +25,8 @@ mod instructions_view;
 mod problems_view;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod share;
+#[cfg(target_arch = "wasm32")]
+mod shared;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod stages;
 #[cfg(target_arch = "wasm32")]

@@ -1,24 +1,30 @@
 //! The Problems panel: every diagnostic with its severity, code, position and message.
 //! Activating one (click or Enter) selects its exact span in the editor.
 
-use layerlab::analysis::LocatedDiagnostic;
+use layerlab::analysis::Analysis;
 use yew::prelude::*;
+
+use crate::instructions_view::PAGE;
+use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct ProblemsProps {
-    pub diagnostics: Vec<LocatedDiagnostic>,
+    pub analysis: Shared<Analysis>,
     /// Called with the index of the activated diagnostic.
     pub on_jump: Callback<usize>,
 }
 
 #[function_component(ProblemsView)]
 pub fn problems_view(props: &ProblemsProps) -> Html {
-    if props.diagnostics.is_empty() {
+    let shown = use_state(|| PAGE);
+    let diagnostics = &props.analysis.diagnostics;
+    if diagnostics.is_empty() {
         return html! { <p class="empty">{ "No problems: the Dockerfile parses and every instruction is valid." }</p> };
     }
     html! {
+        <>
         <ul class="problems" aria-label="Problems">
-            { for props.diagnostics.iter().enumerate().map(|(i, d)| {
+            { for diagnostics.iter().take(*shown).enumerate().map(|(i, d)| {
                 let jump = props.on_jump.reform(move |_: MouseEvent| i);
                 let key = props.on_jump.reform(move |_: KeyboardEvent| i);
                 let onkeydown = Callback::from(move |e: KeyboardEvent| {
@@ -40,5 +46,12 @@ pub fn problems_view(props: &ProblemsProps) -> Html {
                 }
             }) }
         </ul>
+        if diagnostics.len() > *shown {
+            <p class="more">
+                { format!("Showing {} of {} problems. ", *shown, diagnostics.len()) }
+                <button class="button" onclick={let s = shown.clone(); Callback::from(move |_| s.set(*s + PAGE))}>{ "Show more" }</button>
+            </p>
+        }
+        </>
     }
 }

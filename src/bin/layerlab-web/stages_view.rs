@@ -3,16 +3,16 @@
 //! (stages a build of the target does not need are dimmed, as BuildKit skips them) and the
 //! build-args form for the global ARGs (base images are expanded with them).
 
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::shared::Shared;
 
 use crate::stages::{Graph, Source};
 
 #[derive(Properties, PartialEq)]
 pub struct StagesProps {
-    pub graph: Rc<Graph>,
+    pub graph: Shared<Graph>,
     pub target: Option<usize>,
     pub build_args: Vec<(String, String)>,
     pub on_target: Callback<Option<usize>>,
