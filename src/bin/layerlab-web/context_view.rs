@@ -149,6 +149,19 @@ pub fn context_view(props: &ContextProps) -> Html {
                 .filter_map(|item| item.webkit_get_as_entry().ok().flatten())
                 .collect();
             if entries.is_empty() {
+                // No file-system entries (data from a page, not from the OS): plain files.
+                let files: Vec<(String, File)> = transfer
+                    .files()
+                    .map(|list| {
+                        (0..list.length())
+                            .filter_map(|i| list.get(i))
+                            .map(|f| (f.name(), f))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !files.is_empty() {
+                    add_files(files, "dropped file(s)".to_string());
+                }
                 return;
             }
             let apply = apply.clone();
