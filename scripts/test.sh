@@ -51,7 +51,8 @@ if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((
 step "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-step "native tests" cargo test --locked --all-targets
+# Benchmarks are left out: they run by themselves (cargo bench) and report numbers.
+step "native tests" cargo test --locked --lib --bins --tests
 count_cargo "$LAST_LOG"
 
 step "wasm tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown --test web

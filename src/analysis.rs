@@ -2,7 +2,12 @@
 //! shows out. It runs the engine's stages in order and gathers their results in plain data
 //! (serialisable, cheap to compare) so the UI only renders.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+
+use crate::context::Context;
+use crate::simulate::{self, Build, BuildOptions, Catalogs};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::instructions;
@@ -53,10 +58,34 @@ pub struct LocatedDiagnostic {
 pub struct Analysis {
     pub instructions: Vec<InstructionRow>,
     pub diagnostics: Vec<LocatedDiagnostic>,
+    /// The simulated build, when a build context was given ([`analyze_with_context`]).
+    pub build: Option<SharedBuild>,
+}
+
+/// A simulated [`Build`], shared cheaply; two are equal when they are the same result.
+#[derive(Clone, Debug)]
+pub struct SharedBuild(pub Arc<Build>);
+
+impl PartialEq for SharedBuild {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Serialize for SharedBuild {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 impl Analysis {
+    /// Layers the Dockerfile's instructions commit (RUN, COPY, ADD, WORKDIR other than `/`);
+    /// with a simulated build, the layers the target image really gets from its own steps
+    /// (empty layers dropped, skipped stages not counted).
     pub fn layer_count(&self) -> usize {
+        if let Some(b) = &self.build {
+            return b.0.layers.iter().filter(|l| !l.from_base).count();
+        }
         self.instructions
             .iter()
             .filter(|r| r.effect == Effect::Layer)
@@ -82,6 +111,35 @@ pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
     analyze_parsed(syntax::parse_bytes(bytes))
 }
 
+/// Analyses a Dockerfile and simulates its build with `context` (see [`crate::simulate`]).
+/// `previous` is the last result, for cache states (CACHED or the reason of the rebuild).
+/// Simulation diagnostics are added to the analysis's diagnostics.
+pub fn analyze_with_context(
+    bytes: &[u8],
+    context: &Context,
+    options: &BuildOptions,
+    catalogs: &Catalogs,
+    previous: Option<&Build>,
+) -> Analysis {
+    let parsed = syntax::parse_bytes(bytes);
+    let typed = instructions::parse(&parsed.dockerfile);
+    let build = simulate::build(&parsed, &typed, context, options, catalogs, previous);
+    let text = parsed.source.clone();
+    let index = parsed.line_index.clone();
+    let mut analysis = analyze_parsed(parsed);
+    let mut extra: Vec<LocatedDiagnostic> = build
+        .diagnostics
+        .iter()
+        .map(|d| locate(&text, &index, d))
+        .collect();
+    analysis.diagnostics.append(&mut extra);
+    analysis
+        .diagnostics
+        .sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity)));
+    analysis.build = Some(SharedBuild(Arc::new(build)));
+    analysis
+}
+
 fn analyze_parsed(parsed: syntax::Parsed) -> Analysis {
     let text = parsed.source.as_str();
     let typed = instructions::parse(&parsed.dockerfile);
@@ -102,6 +160,7 @@ fn analyze_parsed(parsed: syntax::Parsed) -> Analysis {
     Analysis {
         instructions: rows,
         diagnostics,
+        build: None,
     }
 }
 

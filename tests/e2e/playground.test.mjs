@@ -38,17 +38,18 @@ test('first visit loads the seed example and lists its instructions', async () =
 test('each keystroke re-parses: typing an instruction adds a row, an unknown one is an error', async () => {
   const { context, page, errors } = await openFresh();
   await page.click('#dockerfile');
+  // The seed ends with a newline: the cursor lands on the empty line 19.
   await page.keyboard.press('Control+End');
-  await page.keyboard.type('\nUSER app');
+  await page.keyboard.type('USER app');
   await page.waitForFunction(() => document.querySelectorAll('tr.instruction').length === 10);
   const last = await page.$eval('tr.instruction:last-child', (tr) => tr.textContent);
-  assert.match(last, /^20USER app/);
+  assert.match(last, /^19USER app/);
   await page.keyboard.type('\nFROMM scratch');
   await page.waitForFunction(() => /1 errors?/.test(document.querySelector('.status').textContent));
   await page.click('#tab-problems');
   await page.waitForSelector('.problem.error');
   const problem = await page.textContent('.problem.error');
-  assert.match(problem, /21:1 .*unknown instruction: FROMM/);
+  assert.match(problem, /20:1 .*unknown instruction: FROMM/);
   assert.match(await page.textContent('.status'), /1 errors?/);
   await screenshot(page, 'typing-error');
   assert.deepEqual(errors, []);

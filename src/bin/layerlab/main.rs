@@ -3,6 +3,8 @@
 //! Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O error.
 
 mod args;
+mod build;
+mod export;
 mod input;
 mod lint;
 mod parse;
@@ -16,6 +18,11 @@ USAGE:
     layerlab parse [--dump] FILE          parse a Dockerfile; --dump prints BuildKit's AST dump
     layerlab lint FILE [--format text|json]
                                           diagnostics with line, column, severity and code
+    layerlab build CONTEXT [-f Dockerfile] [--target T] [--build-arg K=V]... [--platform P]
+                 [--format text|json]     the simulated `docker build`: stages, steps, layers
+    layerlab export CONTEXT -o OUT [-f Dockerfile] [--target T] [--build-arg K=V]...
+                 [--format oci-dir|oci-tar|docker-archive]
+                                          write the simulated image (exit 1 if a layer is unknown)
     layerlab help                         this text
 
 FILE may be `-` for standard input.
@@ -26,6 +33,8 @@ fn main() -> ExitCode {
     let result = match argv.first().map(String::as_str) {
         Some("parse") => parse::run(&argv[1..]),
         Some("lint") => lint::run(&argv[1..]),
+        Some("build") => build::run(&argv[1..]),
+        Some("export") => export::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return if argv.is_empty() {

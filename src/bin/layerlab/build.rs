@@ -1,0 +1,177 @@
+//! `layerlab build CONTEXT [-f Dockerfile] [--target T] [--build-arg K=V]… [--platform P]
+//! [--format text|json]`: the simulated build, stage by stage and layer by layer.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use layerlab::context::Context;
+use layerlab::simulate::{self, Build, BuildOptions, CacheState, Catalogs};
+
+use crate::args::{format_arg, Args, CliError, UsageError};
+use crate::input::read_file;
+
+/// Reads CONTEXT, the Dockerfile and the options shared by `build` and `export`.
+pub fn load(args: &Args) -> Result<(Build, String), CliError> {
+    let context_dir = args.one_positional("CONTEXT")?;
+    let dockerfile: PathBuf = match args.value("f").or(args.value("file")) {
+        Some(f) => PathBuf::from(f),
+        None => Path::new(context_dir).join("Dockerfile"),
+    };
+    let mut build_args = Vec::new();
+    for (name, value) in &args.values {
+        if name == "build-arg" {
+            match value.split_once('=') {
+                Some((k, v)) => build_args.push((k.to_string(), v.to_string())),
+                // `--build-arg K` takes the value from the environment, as docker does.
+                None => {
+                    if let Ok(v) = std::env::var(value) {
+                        build_args.push((value.clone(), v));
+                    }
+                }
+            }
+        }
+    }
+    let options = BuildOptions {
+        target: args.value("target").map(str::to_string),
+        build_args,
+        platform: args.value("platform").map(str::to_string),
+        epoch: match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => v
+                .parse()
+                .map_err(|_| UsageError(format!("SOURCE_DATE_EPOCH `{v}` is not a number")))?,
+            Err(_) => 0,
+        },
+    };
+    let text = read_file(&dockerfile.to_string_lossy())?;
+    let context = Context::from_dir(Path::new(context_dir))
+        .map_err(|e| CliError::Io(format!("cannot read context {context_dir}: {e}")))?;
+    let parsed = layerlab::syntax::parse_bytes(&text);
+    let ins = layerlab::instructions::parse(&parsed.dockerfile);
+    let mut build = simulate::build(&parsed, &ins, &context, &options, &Catalogs::bundled(), None);
+    let index = parsed.line_index.clone();
+    let source = parsed.source.clone();
+    let mut errors: Vec<_> = parsed.diagnostics.clone();
+    errors.extend(ins.diagnostics.iter().cloned());
+    errors.retain(|d| d.severity == layerlab::diagnostic::Severity::Error);
+    errors.append(&mut build.diagnostics);
+    build.diagnostics = errors;
+    let located: Vec<String> = build
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (start, _) = d.located(&source, &index);
+            format!(
+                "{}:{}:{}: {}[{}]: {}",
+                dockerfile.display(),
+                start.line,
+                start.column,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            )
+        })
+        .collect();
+    Ok((build, located.join("\n")))
+}
+
+pub fn run(argv: &[String]) -> Result<ExitCode, CliError> {
+    let args = Args::parse(
+        argv,
+        &["f", "file", "target", "build-arg", "platform", "format"],
+        &[],
+    )?;
+    let format = format_arg(&args, &["text", "json"])?;
+    let (build, diagnostics) = load(&args)?;
+    let mut out = std::io::stdout().lock();
+    if format == "json" {
+        let json = serde_json::to_string_pretty(&build)
+            .map_err(|e| CliError::Io(format!("cannot write JSON: {e}")))?;
+        let _ = writeln!(out, "{json}");
+    } else {
+        print_text(&build, &mut out);
+        if !diagnostics.is_empty() {
+            let _ = writeln!(out, "\n{diagnostics}");
+        }
+    }
+    Ok(if build.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_text(b: &Build, out: &mut dyn Write) {
+    for s in &b.stages {
+        let name = s.name.clone().unwrap_or_else(|| format!("#{}", s.index));
+        match &s.skipped_reason {
+            None => {
+                let _ = writeln!(out, "stage {name} (FROM {}, {})", s.base, s.platform);
+            }
+            Some(why) => {
+                let _ = writeln!(out, "stage {name} (FROM {}) skipped: {why}", s.base);
+                continue;
+            }
+        }
+        for &i in &s.steps {
+            let step = &b.steps[i];
+            let cache = match &step.cache {
+                CacheState::Cached => "CACHED".to_string(),
+                CacheState::Rebuilt(r) => format!("rebuilt: {r}"),
+                CacheState::Fresh | CacheState::ConfigOnly => String::new(),
+            };
+            let layer = if step.creates_layer { "layer" } else { "     " };
+            let _ = writeln!(
+                out,
+                "  {:>4}  {layer}  {:<9} {}{}",
+                step.line,
+                step.certainty.label(),
+                step.text,
+                if cache.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{cache}]")
+                }
+            );
+        }
+    }
+    let _ = writeln!(out, "\nlayers of the image:");
+    for (i, l) in b.layers.iter().enumerate() {
+        let size = l.size.map_or("?".to_string(), |s| s.to_string());
+        let _ = writeln!(
+            out,
+            "  {:>2}  {:<9} {:>12} B  {}  {}",
+            i + 1,
+            l.certainty.label(),
+            size,
+            l.diff_id.as_deref().map_or("diff_id not computable", |d| d),
+            l.created_by.chars().take(70).collect::<String>()
+        );
+        for c in l.changes.iter().take(20) {
+            let _ = writeln!(
+                out,
+                "        {:?} {} {:o} {}:{} {}",
+                c.change,
+                c.path,
+                c.mode,
+                c.uid,
+                c.gid,
+                c.size.map_or("?".into(), |s| s.to_string())
+            );
+        }
+        if l.changes.len() > 20 {
+            let _ = writeln!(out, "        … {} more", l.changes.len() - 20);
+        }
+    }
+    match (&b.artifacts.config_digest, &b.artifacts.manifest_digest) {
+        (Some(c), Some(m)) => {
+            let _ = writeln!(out, "\nimage id {c}\nmanifest {m}");
+        }
+        _ => {
+            let _ = writeln!(out, "\nimage digests not computable:");
+            for m in &b.artifacts.missing {
+                let _ = writeln!(out, "  {}", m.replace('\n', "\n  "));
+            }
+        }
+    }
+}

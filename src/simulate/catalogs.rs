@@ -1,0 +1,64 @@
+//! The real data a simulation consults: base images and (lazily) Debian package indexes.
+
+use std::sync::OnceLock;
+
+use crate::catalog::base_images::BaseImageCatalog;
+use crate::catalog::distro_data::PackageDataset;
+use crate::catalog::packages::PackageCatalog;
+
+/// Base images plus the package indexes, loaded on first use.
+///
+/// The native CLI and tests use [`Catalogs::bundled`]; the page builds one from fetched
+/// bytes with [`Catalogs::new`] and [`Catalogs::set_packages`].
+#[derive(Debug, Default)]
+pub struct Catalogs {
+    /// Base images `FROM` can name (`None`: every base is an unknown base).
+    pub base_images: Option<BaseImageCatalog>,
+    bookworm: OnceLock<Option<PackageCatalog>>,
+    trixie: OnceLock<Option<PackageCatalog>>,
+    /// Load package data compiled into the binary on first use.
+    bundled_packages: bool,
+}
+
+impl Catalogs {
+    /// Catalogs with the given base images and no package data.
+    pub fn new(base_images: Option<BaseImageCatalog>) -> Catalogs {
+        Catalogs {
+            base_images,
+            ..Catalogs::default()
+        }
+    }
+
+    /// The data compiled into the binary (base images now, package indexes on first use).
+    /// A malformed bundled catalog yields an empty one rather than a panic.
+    pub fn bundled() -> Catalogs {
+        Catalogs {
+            base_images: BaseImageCatalog::bundled().ok(),
+            bundled_packages: true,
+            ..Catalogs::default()
+        }
+    }
+
+    /// Provides the package index of `dataset` (e.g. fetched by the page).
+    pub fn set_packages(&self, dataset: PackageDataset, catalog: PackageCatalog) -> bool {
+        self.slot(dataset).set(Some(catalog)).is_ok()
+    }
+
+    /// The package index of `dataset`, when available.
+    pub fn packages(&self, dataset: PackageDataset) -> Option<&PackageCatalog> {
+        let slot = self.slot(dataset);
+        if self.bundled_packages {
+            slot.get_or_init(|| PackageCatalog::bundled(dataset).ok())
+                .as_ref()
+        } else {
+            slot.get().and_then(Option::as_ref)
+        }
+    }
+
+    fn slot(&self, dataset: PackageDataset) -> &OnceLock<Option<PackageCatalog>> {
+        match dataset {
+            PackageDataset::DebianBookwormAmd64 => &self.bookworm,
+            PackageDataset::DebianTrixieAmd64 => &self.trixie,
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Build simulation: what `docker build` (BuildKit) would build, layer by layer, without
+//! executing anything.
+//!
+//! [`build`] takes the parsed Dockerfile, its typed [`Instructions`](crate::instructions),
+//! the build [`Context`](crate::context::Context), [`BuildOptions`] (target, build args,
+//! platform, `SOURCE_DATE_EPOCH`), the [`Catalogs`] of real data and optionally the previous
+//! [`Build`], and returns a [`Build`]: every stage (built or skipped), every step with its
+//! BuildKit cache key and cache state (CACHED, or rebuilt with the first reason), every layer
+//! of the final image (base layers with real digests from the catalog, built layers with
+//! their changes as a tree and Go-exact tar digests), the final config and history exactly
+//! as BuildKit writes them, and the image artifacts when every layer is known.
+//!
+//! What is simulated exactly: stages and `--target`, ARG/ENV scoping and expansion, COPY and
+//! ADD from the context or another stage (wildcards, directory contents, trailing slashes,
+//! `--chown`, `--chmod`, `--parents`, `--exclude`, heredocs, local tar/gzip archives),
+//! WORKDIR, and every config instruction. What is not: RUN (see `simulate::run` when present),
+//! URL/Git sources, files of registry base images (only their layer digests and sizes are
+//! known) — these are marked [`Certainty::Unknown`] or `Estimated`, never invented.
+
+mod archive;
+pub mod catalogs;
+pub mod certainty;
+pub mod chmod;
+mod copy;
+mod dispatch;
+pub mod history;
+pub mod model;
+pub mod options;
+pub mod owner;
+pub mod paths;
+pub mod report;
+mod source;
+
+pub use catalogs::Catalogs;
+pub use certainty::Certainty;
+pub use dispatch::build;
+pub use model::*;
+pub use options::{BuildOptions, DEFAULT_PLATFORM};
