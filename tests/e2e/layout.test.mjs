@@ -70,7 +70,7 @@ for (const [width, height] of [[360, 740], [768, 1024], [1920, 1080]]) {
     const { context, page, errors } = await openApp(browser, server.url, { width, height });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
-    for (const tab of ['problems', 'stages', 'context', 'layers']) await selectTab(page, tab);
+    for (const tab of ['image', 'problems', 'stages', 'context', 'layers']) await selectTab(page, tab);
     const editor = await page.$eval('#dockerfile', (t) => t.getBoundingClientRect().height);
     assert.ok(editor > 150, `editor height ${editor}`);
     await screenshot(page, `width-${width}`);

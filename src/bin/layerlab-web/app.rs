@@ -6,9 +6,14 @@
 //! runs on a short timer once typing pauses (at most every `MAX_WAIT_MS` while it goes on).
 
 use gloo::timers::callback::Timeout;
-use layerlab::analysis::{analyze, Analysis};
+use std::rc::Rc;
+
+use layerlab::analysis::{analyze_with_context, Analysis};
+use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
 use layerlab::diagnostic::Severity;
+use layerlab::image::{docker_save, oci_layout, Compression};
+use layerlab::simulate::{BuildOptions, Catalogs};
 use layerlab::syntax;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -18,7 +23,8 @@ use crate::context_view::ContextView;
 use crate::editor::{Editor, Mark, LINE_PX};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
-use crate::instructions_view::InstructionsView;
+use crate::image_view::{ImageView, REFERENCE};
+use crate::layers_view::LayersView;
 use crate::problems_view::ProblemsView;
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
@@ -34,17 +40,25 @@ const MAX_WAIT_MS: u32 = 400;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Layers,
+    Image,
     Problems,
     Stages,
     Context,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Layers, Tab::Problems, Tab::Stages, Tab::Context];
+    const ALL: [Tab; 5] = [
+        Tab::Layers,
+        Tab::Image,
+        Tab::Problems,
+        Tab::Stages,
+        Tab::Context,
+    ];
 
     fn id(self) -> &'static str {
         match self {
             Tab::Layers => "layers",
+            Tab::Image => "image",
             Tab::Problems => "problems",
             Tab::Stages => "stages",
             Tab::Context => "context",
@@ -76,6 +90,8 @@ pub enum Msg {
     ContextLoaded(Option<Context>),
     SetTarget(Option<usize>),
     SetBuildArg((String, String)),
+    CatalogLoaded(Result<Vec<u8>, String>),
+    JumpLine(usize),
 }
 
 /// The share link offered in the Share popover.
@@ -109,6 +125,8 @@ pub struct App {
     banner: Option<(bool, String)>,
     debounce: Option<Timeout>,
     max_wait: Option<Timeout>,
+    /// Base images (fetched after the first render) for the simulation.
+    catalogs: Rc<Catalogs>,
 }
 
 impl Component for App {
@@ -190,7 +208,15 @@ impl Component for App {
             banner,
             debounce: None,
             max_wait: None,
+            catalogs: Rc::new(Catalogs::new(None)),
         };
+        // The base-image catalog is data, not code: fetched once the page is up.
+        let link = ctx.link().clone();
+        yew::platform::spawn_local(async move {
+            link.send_message(Msg::CatalogLoaded(
+                dom::fetch_bytes("data/base-images.json").await,
+            ));
+        });
         app.run_analysis();
         app
     }
@@ -323,10 +349,8 @@ impl Component for App {
                 self.menu = None;
                 let result = match kind {
                     "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
-                    _ => {
-                        let json = serde_json::to_vec_pretty(&*self.analysis).unwrap_or_default();
-                        dom::download("layerlab-analysis.json", &json, "application/json")
-                    }
+                    "oci" | "docker" => self.export_image(kind),
+                    _ => self.export_json(kind),
                 };
                 if let Err(e) = result {
                     self.banner = Some((true, e));
@@ -346,18 +370,39 @@ impl Component for App {
                 self.context = Shared::new(context);
                 self.context_touched = true;
                 idb::save(&self.context);
+                self.run_analysis();
                 true
             }
             Msg::ContextLoaded(loaded) => match loaded {
                 Some(context) if !self.context_touched => {
                     self.context = Shared::new(context);
+                    self.run_analysis();
                     true
                 }
                 _ => false,
             },
             Msg::SetTarget(target) => {
                 self.target = target;
+                self.run_analysis();
                 true
+            }
+            Msg::CatalogLoaded(result) => {
+                match result.and_then(|bytes| BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())) {
+                    Ok(catalog) => {
+                        self.catalogs = Rc::new(Catalogs::new(Some(catalog)));
+                        self.run_analysis();
+                    }
+                    Err(e) => self.banner = Some((true, format!("The base-image catalog could not be loaded ({e}): base image layers are shown as unknown."))),
+                }
+                true
+            }
+            Msg::JumpLine(line) => {
+                let start = layerlab::span::LineIndex::new(&self.text).line_start(line);
+                let end = self.text[start..]
+                    .find('\n')
+                    .map_or(self.text.len(), |e| start + e);
+                self.select_span(start, end, line);
+                false
             }
             Msg::SetBuildArg((name, value)) => {
                 self.build_args.retain(|(k, _)| *k != name);
@@ -365,6 +410,7 @@ impl Component for App {
                     self.build_args.push((name, value));
                 }
                 self.update_graph(&syntax::parse(&self.analysed));
+                self.run_analysis();
                 true
             }
         }
@@ -401,7 +447,10 @@ impl Component for App {
             }
         };
         let panel = match self.tab {
-            Tab::Layers => html! { <InstructionsView analysis={self.analysis.clone()} /> },
+            Tab::Layers => {
+                html! { <LayersView analysis={self.analysis.clone()} on_line={link.callback(Msg::JumpLine)} /> }
+            }
+            Tab::Image => html! { <ImageView analysis={self.analysis.clone()} /> },
             Tab::Problems => {
                 html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
@@ -450,7 +499,10 @@ impl Component for App {
                         if self.menu == Some(Menu::Export) {
                             <ul class="menu right" role="menu" aria-labelledby="export-button">
                                 <li role="none"><button role="menuitem" class="menu-item" onclick={link.callback(|_| Msg::Export("dockerfile"))}>{ "Dockerfile" }</button></li>
-                                <li role="none"><button role="menuitem" class="menu-item" onclick={link.callback(|_| Msg::Export("analysis"))}>{ "Analysis (JSON)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-oci" onclick={link.callback(|_| Msg::Export("oci"))}>{ "OCI image layout (.tar)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-docker" onclick={link.callback(|_| Msg::Export("docker"))}>{ "docker load archive (.tar)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-config" onclick={link.callback(|_| Msg::Export("config"))}>{ "Image config (JSON)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-manifest" onclick={link.callback(|_| Msg::Export("manifest"))}>{ "Image manifest (JSON)" }</button></li>
                             </ul>
                         }
                     </div>
@@ -475,6 +527,7 @@ impl Component for App {
                     <section class="pane result-pane" aria-label="Results">
                         <div class="tabs" role="tablist" aria-label="Results" onkeydown={link.callback(Msg::TabKey)}>
                             { tab_button(Tab::Layers, html! { "Layers" }) }
+                            { tab_button(Tab::Image, html! { "Image" }) }
                             { tab_button(Tab::Problems, problems_badge) }
                             { tab_button(Tab::Stages, html! { "Stages" }) }
                             { tab_button(Tab::Context, html! { "Context" }) }
@@ -502,7 +555,28 @@ impl App {
         self.debounce = None;
         self.max_wait = None;
         let start = dom::now_ms();
-        let analysis = analyze(&self.text);
+        let mut context = (*self.context).clone();
+        // `docker build .` sends the Dockerfile with the context (unless it is ignored).
+        if context.get(workspace::DOCKERFILE_PATH).is_none() {
+            let _ = context.insert_file(
+                workspace::DOCKERFILE_PATH,
+                self.text.as_bytes(),
+                layerlab::context::Metadata::with_mode(layerlab::context::DEFAULT_FILE_MODE),
+            );
+        }
+        let options = BuildOptions {
+            target: self.target.map(|t| t.to_string()),
+            build_args: self.build_args.clone(),
+            ..BuildOptions::default()
+        };
+        let previous = self.analysis.build.clone();
+        let analysis = analyze_with_context(
+            self.text.as_bytes(),
+            &context,
+            &options,
+            &self.catalogs,
+            previous.as_ref().map(|b| &*b.0),
+        );
         let parsed = syntax::parse(&self.text);
         self.tokens = Shared::new(highlight::tokens_of(&parsed));
         // The stage graph is only computed while its tab is open.
@@ -525,6 +599,39 @@ impl App {
         );
         self.analysis = Shared::new(analysis);
         self.analysed = self.text.clone();
+    }
+
+    /// Downloads the image as an OCI layout or a `docker load` archive.
+    fn export_image(&self, kind: &str) -> Result<(), String> {
+        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
+        let layers = build.0.owned_layers();
+        let config = build.0.image_config();
+        let files = if kind == "docker" {
+            docker_save(config, &layers, REFERENCE)
+        } else {
+            oci_layout(config, &layers, REFERENCE, Compression::Gzip).map(|(f, _)| f)
+        }
+        .map_err(|e| format!("Cannot export the image: {e}"))?;
+        let name = if kind == "docker" {
+            "image-docker.tar"
+        } else {
+            "image-oci.tar"
+        };
+        dom::download(name, &files.to_tar(), "application/x-tar")
+    }
+
+    /// Downloads the config or manifest JSON exactly as written.
+    fn export_json(&self, kind: &str) -> Result<(), String> {
+        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
+        let art = build
+            .0
+            .artifacts(Compression::Gzip)
+            .map_err(|e| format!("Cannot export the image {kind}: {e}"))?;
+        if kind == "config" {
+            dom::download("config.json", &art.config_bytes, "application/json")
+        } else {
+            dom::download("manifest.json", &art.manifest_bytes, "application/json")
+        }
     }
 
     fn update_graph(&mut self, parsed: &syntax::Parsed) {

@@ -20,7 +20,11 @@ mod highlight;
 #[cfg(target_arch = "wasm32")]
 mod idb;
 #[cfg(target_arch = "wasm32")]
+mod image_view;
+#[cfg(target_arch = "wasm32")]
 mod instructions_view;
+#[cfg(target_arch = "wasm32")]
+mod layers_view;
 #[cfg(target_arch = "wasm32")]
 mod problems_view;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
