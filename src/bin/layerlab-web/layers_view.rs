@@ -160,7 +160,7 @@ pub fn layers_view(props: &LayersProps) -> Html {
                 </td>
                 { effect }
                 <td class="size">{ layer.map(size_cell).unwrap_or_else(|| if step.creates_layer && !in_final { html! { <span class="muted">{ "other stage" }</span> } } else { html! {} }) }</td>
-                <td>{ layer.map(|l| bar(l.size, max)).unwrap_or_default() }</td>
+                <td>{ layer.filter(|l| l.certainty != Certainty::Unknown).map(|l| bar(l.size, max)).unwrap_or_default() }</td>
                 <td class="cache">{ cache_cell(step) }{ " " }{ layer.map(digest_cell).unwrap_or_default() }</td>
             </tr>
         });
@@ -213,7 +213,12 @@ fn size_cell(l: &LayerReport) -> Html {
         Certainty::Estimated => "estimated from package data",
         Certainty::Unknown => "unknown: the simulator cannot tell what this writes",
     };
-    html! { <span class={classes!("certainty", class)} title={title}>{ label }{ " " }<span class="cert-label">{ l.certainty.label() }</span></span> }
+    let tag = match class {
+        "estimated" => "est",
+        "exact" => "exact",
+        _ => "",
+    };
+    html! { <span class={classes!("certainty", class)} title={title}>{ label }{ " " }<span class="cert-label">{ tag }</span></span> }
 }
 
 fn bar(size: Option<u64>, max: u64) -> Html {
