@@ -11,6 +11,7 @@ use crate::simulate::{self, Build, BuildOptions, Catalogs};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::instructions;
+use crate::lint::{self, LintOptions};
 use crate::span::Span;
 use crate::syntax::{self, Instruction, Keyword};
 
@@ -103,12 +104,12 @@ const SUMMARY_MAX_CHARS: usize = 120;
 
 /// Analyses a Dockerfile.
 pub fn analyze(text: &str) -> Analysis {
-    analyze_parsed(syntax::parse(text))
+    analyze_parsed(syntax::parse(text), &LintOptions::default())
 }
 
 /// Analyses a Dockerfile given as bytes (invalid UTF-8 is reported, not fatal).
 pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
-    analyze_parsed(syntax::parse_bytes(bytes))
+    analyze_parsed(syntax::parse_bytes(bytes), &LintOptions::default())
 }
 
 /// Analyses a Dockerfile and simulates its build with `context` (see [`crate::simulate`]).
@@ -126,7 +127,15 @@ pub fn analyze_with_context(
     let build = simulate::build(&parsed, &typed, context, options, catalogs, previous);
     let text = parsed.source.clone();
     let index = parsed.line_index.clone();
-    let mut analysis = analyze_parsed(parsed);
+    let lint_options = LintOptions {
+        build_args: options.build_args.clone(),
+        target: options.target.clone(),
+        platform: options.platform.clone(),
+        // A broken .dockerignore is reported by the simulation; the lint then goes without.
+        dockerignore: context.dockerignore_for("Dockerfile").ok().flatten(),
+        ..LintOptions::default()
+    };
+    let mut analysis = analyze_parsed(parsed, &lint_options);
     let mut extra: Vec<LocatedDiagnostic> = build
         .diagnostics
         .iter()
@@ -140,9 +149,12 @@ pub fn analyze_with_context(
     analysis
 }
 
-fn analyze_parsed(parsed: syntax::Parsed) -> Analysis {
+/// Parse errors, instruction errors and every lint finding (BuildKit checks, hadolint rules,
+/// layerlab's own), in source order.
+fn analyze_parsed(parsed: syntax::Parsed, lint_options: &LintOptions) -> Analysis {
     let text = parsed.source.as_str();
     let typed = instructions::parse(&parsed.dockerfile);
+    let findings = lint::check(&parsed, &typed, lint_options);
     let rows = parsed
         .dockerfile
         .instructions
@@ -153,7 +165,8 @@ fn analyze_parsed(parsed: syntax::Parsed) -> Analysis {
         .diagnostics
         .iter()
         .chain(&typed.diagnostics)
-        .chain(&typed.warnings)
+        // `typed.warnings` (DuplicateStageName) is left out: the lint reports it, once.
+        .chain(&findings)
         .map(|d| locate(text, &parsed.line_index, d))
         .collect();
     diagnostics.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity)));

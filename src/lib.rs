@@ -10,6 +10,7 @@ pub mod expand;
 pub mod fs;
 pub mod image;
 pub mod instructions;
+pub mod lint;
 pub mod shell;
 pub mod simulate;
 pub mod span;

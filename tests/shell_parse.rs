@@ -42,6 +42,8 @@ fn commands_with_and_or_operators_and_spans() {
         (Some(Operator::Or), None)
     );
     assert_eq!(text(s, c[1].span), "apt-get install -y curl");
+    assert_eq!(c[1].source(s), "apt-get install -y curl");
+    assert_eq!(c[1].source("short"), "");
     assert_eq!(text(s, c[2].span), "rm -rf /var/lib/apt/lists/*");
     assert!(c[2].args()[1].has_glob());
     assert!(c[3].is_conditional());
@@ -150,9 +152,26 @@ fn control_structures_are_recorded() {
     );
     let c = script.commands();
     assert_eq!(c[0].name().as_deref(), Some("["));
-    assert_eq!(c[0].context, vec![Construct::IfCondition]);
-    assert_eq!(c[1].context, vec![Construct::IfBranch]);
-    assert_eq!(c[2].context, vec![Construct::IfBranch]);
+    let clause = match c[0].context[..] {
+        [Construct::IfCondition { clause, branch: 0 }] => clause,
+        ref other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        c[1].context,
+        vec![Construct::IfBranch {
+            clause,
+            branch: 0,
+            is_else: false
+        }]
+    );
+    assert_eq!(
+        c[2].context,
+        vec![Construct::IfBranch {
+            clause,
+            branch: 1,
+            is_else: true
+        }]
+    );
     match &c[3].context[0] {
         Construct::ForLoop {
             variable,

@@ -322,3 +322,23 @@ fn bad_input_never_panics() {
         );
     }
 }
+
+#[test]
+fn analysis_facade_returns_the_build() {
+    let (text, ctx) = gallery("seed");
+    let a = layerlab::analysis::analyze_with_context(
+        text.as_bytes(),
+        &ctx,
+        &BuildOptions::default(),
+        &Catalogs::bundled(),
+        None,
+    );
+    let b = a.build.as_ref().expect("build");
+    assert_eq!(a.instructions.len(), 9);
+    // The image's own layers: RUN, RUN, WORKDIR, COPY, RUN.
+    assert_eq!(a.layer_count(), 5);
+    assert_eq!(b.0.layers.len(), 6);
+    let plain = layerlab::analysis::analyze(&text);
+    assert!(plain.build.is_none());
+    assert_eq!(plain.layer_count(), 5);
+}

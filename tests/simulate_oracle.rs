@@ -18,7 +18,20 @@ use layerlab::simulate::{build, BuildOptions, Catalogs};
 
 /// Cases whose Dockerfile has RUN: they pass once `simulate::run` simulates busybox's
 /// `mkdir`, `echo >`, `ln -s`, `rm` and `chmod` (the RUN developer's part).
-const DEPENDS_ON_RUN: &[&str] = &["run-mkdir", "run-rm"];
+const DEPENDS_ON_RUN: &[&str] = &[];
+/// RUN cases (compared since `simulate::run` landed): buildah also puts its container
+/// mount points in every RUN layer (`dev/ proc/ run/ sys/ etc/hostname etc/hosts
+/// etc/resolv.conf`), which BuildKit does not; those entries are left out of the comparison.
+const RUN_CASES: &[&str] = &["run-mkdir", "run-rm"];
+const BUILDAH_RUN_ARTEFACTS: &[&str] = &[
+    "dev",
+    "proc",
+    "run",
+    "sys",
+    "etc/hostname",
+    "etc/hosts",
+    "etc/resolv.conf",
+];
 
 fn oracle_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle")
@@ -159,7 +172,18 @@ fn layers_match_the_buildah_goldens() {
             eprintln!("{name}: depends on the RUN simulation, not compared yet");
             continue;
         }
-        let want = golden(name);
+        let mut want = golden(name);
+        if RUN_CASES.contains(&name.as_str()) {
+            for layer in &mut want {
+                layer.retain(|l| {
+                    let path = l.split(' ').next().unwrap_or("");
+                    !BUILDAH_RUN_ARTEFACTS.contains(&path)
+                });
+                if !layer.iter().any(|l| l.starts_with("etc/")) {
+                    layer.retain(|l| !l.starts_with("etc d "));
+                }
+            }
+        }
         match simulate_case(name) {
             Ok((mut got, workdirs)) => {
                 // The WORKDIR directory buildah puts in the next layer (no layer of its own).

@@ -21,11 +21,14 @@ pub(crate) struct Lowerer<'a> {
     base: usize,
     depth: usize,
     context: Vec<Construct>,
+    /// One id per entry of `context`, unique per construct instance in the whole script.
+    context_ids: Vec<usize>,
+    next_id: usize,
     pub(crate) commands: Vec<SimpleCommand>,
 }
 
 impl<'a> Lowerer<'a> {
-    pub(crate) fn new(text: &'a str, base: usize, depth: usize, context: Vec<Construct>) -> Self {
+    pub(crate) fn new(text: &'a str, base: usize, depth: usize) -> Self {
         let mut char_to_byte: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         char_to_byte.push(text.len());
         Lowerer {
@@ -33,7 +36,9 @@ impl<'a> Lowerer<'a> {
             char_to_byte,
             base,
             depth,
-            context,
+            context: Vec::new(),
+            context_ids: Vec::new(),
+            next_id: 0,
             commands: Vec::new(),
         }
     }
@@ -155,7 +160,7 @@ impl<'a> Lowerer<'a> {
             };
             let pushed = length > 1;
             if pushed {
-                self.context.push(Construct::Pipeline {
+                self.push_context(Construct::Pipeline {
                     position,
                     length,
                     negated: pipeline.bang,
@@ -163,7 +168,7 @@ impl<'a> Lowerer<'a> {
             }
             self.command(command, stage_before, stage_after);
             if pushed {
-                self.context.pop();
+                self.pop_context();
             }
         }
     }
@@ -181,10 +186,42 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn with_context(&mut self, construct: Construct, walk: impl FnOnce(&mut Self)) {
+    fn push_context(&mut self, construct: Construct) {
         self.context.push(construct);
-        walk(self);
+        self.context_ids.push(self.next_id);
+        self.next_id += 1;
+    }
+
+    fn pop_context(&mut self) {
         self.context.pop();
+        self.context_ids.pop();
+    }
+
+    fn with_context(&mut self, construct: Construct, walk: impl FnOnce(&mut Self)) {
+        self.push_context(construct);
+        walk(self);
+        self.pop_context();
+    }
+
+    /// A lowerer for a nested script (a substitution) at byte `base`, inside `construct`.
+    fn nested_lowerer<'b>(
+        &mut self,
+        text: &'b str,
+        base: usize,
+        construct: Construct,
+    ) -> Lowerer<'b> {
+        let mut inner = Lowerer::new(text, base, self.depth + 1);
+        inner.context = self.context.clone();
+        inner.context_ids = self.context_ids.clone();
+        inner.next_id = self.next_id;
+        inner.push_context(construct);
+        inner
+    }
+
+    /// Takes back the commands and the id counter of a nested lowerer.
+    fn absorb(&mut self, mut inner: Lowerer<'_>) {
+        self.next_id = inner.next_id;
+        self.commands.append(&mut inner.commands);
     }
 
     fn command(
@@ -227,6 +264,7 @@ impl<'a> Lowerer<'a> {
                         preceded_by: before,
                         followed_by: after,
                         context: self.context.clone(),
+                        context_ids: self.context_ids.clone(),
                         span: Span::new(start, start + raw.len()),
                     });
                 }
@@ -276,21 +314,42 @@ impl<'a> Lowerer<'a> {
                 }
             }
             ast::CompoundCommand::IfClause(clause) => {
-                self.with_context(Construct::IfCondition, |this| {
-                    this.compound_list(&clause.condition, None, false)
-                });
-                self.with_context(Construct::IfBranch, |this| {
-                    this.compound_list(&clause.then, None, false)
-                });
-                for branch in clause.elses.iter().flatten() {
+                let id = self.next_id;
+                self.next_id += 1;
+                self.with_context(
+                    Construct::IfCondition {
+                        clause: id,
+                        branch: 0,
+                    },
+                    |this| this.compound_list(&clause.condition, None, false),
+                );
+                self.with_context(
+                    Construct::IfBranch {
+                        clause: id,
+                        branch: 0,
+                        is_else: false,
+                    },
+                    |this| this.compound_list(&clause.then, None, false),
+                );
+                for (index, branch) in clause.elses.iter().flatten().enumerate() {
+                    let number = index + 1;
                     if let Some(condition) = &branch.condition {
-                        self.with_context(Construct::IfCondition, |this| {
-                            this.compound_list(condition, None, false)
-                        });
+                        self.with_context(
+                            Construct::IfCondition {
+                                clause: id,
+                                branch: number,
+                            },
+                            |this| this.compound_list(condition, None, false),
+                        );
                     }
-                    self.with_context(Construct::IfBranch, |this| {
-                        this.compound_list(&branch.body, None, false)
-                    });
+                    self.with_context(
+                        Construct::IfBranch {
+                            clause: id,
+                            branch: number,
+                            is_else: branch.condition.is_none(),
+                        },
+                        |this| this.compound_list(&branch.body, None, false),
+                    );
                 }
             }
             ast::CompoundCommand::WhileClause(clause)
@@ -344,11 +403,9 @@ impl<'a> Lowerer<'a> {
         let Ok(program) = super::parse_program(script) else {
             return;
         };
-        let mut context = self.context.clone();
-        context.push(construct);
-        let mut inner = Lowerer::new(script, offset, self.depth + 1, context);
+        let mut inner = self.nested_lowerer(script, offset, construct);
         inner.program(&program);
-        self.commands.append(&mut inner.commands);
+        self.absorb(inner);
     }
 
     fn simple(
@@ -394,11 +451,10 @@ impl<'a> Lowerer<'a> {
                     let text = format!("{kind}{subshell}");
                     let at = ast::SourceLocation::location(subshell)
                         .map_or(self.base, |span| self.byte(&span.start));
-                    let mut context = self.context.clone();
-                    context.push(Construct::ProcessSubstitution);
-                    let mut inner = Lowerer::new(self.text, self.base, self.depth + 1, context);
+                    let mut inner =
+                        self.nested_lowerer(self.text, self.base, Construct::ProcessSubstitution);
                     inner.compound_list(&subshell.list, None, false);
-                    self.commands.append(&mut inner.commands);
+                    self.absorb(inner);
                     words.push(Word {
                         raw: text.clone(),
                         span: Span::at(at),
@@ -430,6 +486,7 @@ impl<'a> Lowerer<'a> {
             preceded_by: before,
             followed_by: after,
             context: self.context.clone(),
+            context_ids: self.context_ids.clone(),
             span,
         });
     }
@@ -511,11 +568,13 @@ impl<'a> Lowerer<'a> {
                         (kind, Some(span))
                     }
                     ast::IoFileRedirectTarget::ProcessSubstitution(_, subshell) => {
-                        let mut context = self.context.clone();
-                        context.push(Construct::ProcessSubstitution);
-                        let mut inner = Lowerer::new(self.text, self.base, self.depth + 1, context);
+                        let mut inner = self.nested_lowerer(
+                            self.text,
+                            self.base,
+                            Construct::ProcessSubstitution,
+                        );
                         inner.compound_list(&subshell.list, None, false);
-                        self.commands.append(&mut inner.commands);
+                        self.absorb(inner);
                         let span = ast::SourceLocation::location(subshell)
                             .map(|s| Span::new(self.byte(&s.start), self.byte(&s.end)));
                         (RedirectionKind::ProcessSubstitution, span)

@@ -6,7 +6,7 @@
 //! redirections (heredocs with their bodies), the operators around it (`&&`, `||`, `;`,
 //! newline, `|`, `&`) and the constructs it is nested in (pipeline, subshell, `if`, loops,
 //! `case`, functions, command substitutions). Every word, command and redirection carries a
-//! byte [`Span`](crate::span::Span) into the script text.
+//! byte [`crate::span::Span`] into the script text.
 //!
 //! The grammar is brush-parser's (a maintained POSIX + bash parser); this module is the
 //! small stable API over it, so lints and the RUN simulator never see brush's types.
@@ -62,7 +62,7 @@ pub(crate) fn parse_program(
 /// quote, `if` without `fi`, stray `)`, ...) is a [`ShellError`] with its position.
 pub fn parse_script(script: &str) -> Result<Script, ShellError> {
     let program = parse_program(script).map_err(|error| to_shell_error(script, &error))?;
-    let mut lowerer = lower::Lowerer::new(script, 0, 0, Vec::new());
+    let mut lowerer = lower::Lowerer::new(script, 0, 0);
     lowerer.program(&program);
     Ok(Script {
         commands: lowerer.commands,

@@ -78,10 +78,17 @@ pub enum Construct {
     Subshell,
     /// `{ ...; }`.
     BraceGroup,
-    /// The condition list of `if`/`elif`.
-    IfCondition,
-    /// A `then`/`else` branch: runs or not depending on the condition.
-    IfBranch,
+    /// The condition list of `if` (`branch` 0) or of the `branch`-th `elif`. `clause`
+    /// identifies the `if` statement (shared by its conditions and branches).
+    IfCondition { clause: usize, branch: usize },
+    /// The body run when condition `branch` of the `if` statement `clause` holds (`then` of
+    /// `if` is 0, of the n-th `elif` n), or the `else` body (`is_else`, after every
+    /// condition failed).
+    IfBranch {
+        clause: usize,
+        branch: usize,
+        is_else: bool,
+    },
     /// The body of `for NAME in WORDS`.
     ForLoop {
         variable: String,
@@ -193,11 +200,21 @@ pub struct SimpleCommand {
     pub followed_by: Option<Operator>,
     /// The constructs around it, outermost first.
     pub context: Vec<Construct>,
+    /// One id per entry of `context`, unique per construct instance in the script: two
+    /// commands are in the same subshell (the same `for` loop, the same pipeline stage...)
+    /// when they share the id at that position.
+    pub context_ids: Vec<usize>,
     /// From the first assignment/word/redirection to the last.
     pub span: Span,
 }
 
 impl SimpleCommand {
+    /// The command's text in `script` (the text it was parsed from), redirections included,
+    /// heredoc bodies not.
+    pub fn source<'a>(&self, script: &'a str) -> &'a str {
+        script.get(self.span.start..self.span.end).unwrap_or("")
+    }
+
     /// The command name after quote removal (`"apt-get"` → `apt-get`), as written otherwise
     /// (`/usr/bin/apt-get`). `None` when there is no command word or it is expanded (`$CMD`).
     pub fn name(&self) -> Option<String> {
@@ -324,7 +341,7 @@ impl SimpleCommand {
             || self.context.iter().any(|construct| {
                 matches!(
                     construct,
-                    Construct::IfBranch
+                    Construct::IfBranch { .. }
                         | Construct::ForLoop { .. }
                         | Construct::ArithmeticForLoop
                         | Construct::LoopBody

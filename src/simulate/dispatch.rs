@@ -18,6 +18,7 @@ use super::options::BuildOptions;
 use super::owner;
 use super::paths::{copy_destination, normalize_workdir};
 use super::report;
+use super::run::{simulate_run, EffectKind, RunCommand, RunInput};
 use super::source::Source;
 use crate::catalog::base_images::BaseImage;
 use crate::context::Context;
@@ -83,6 +84,10 @@ struct StageState {
     base_known: bool,
     /// Whether every file of the stage is known (no registry base, no RUN, no download).
     complete: bool,
+    /// The catalog image the stage starts from (for the RUN simulation's package estimate).
+    base_image: Option<BaseImage>,
+    /// Packages installed by the stage's RUNs so far.
+    installed: BTreeSet<String>,
     /// The llb state env: base ENV, ARG values and ENV, in order.
     state_env: Vec<(String, String)>,
     config: ConfigState,
@@ -127,6 +132,9 @@ struct Builder<'a> {
     stats: BuildStats,
     filtered_context: OnceLock<Context>,
     done: Vec<Option<StageState>>,
+    /// Set by a `COPY --link` step: its layer is the copy onto an empty tree (BuildKit's
+    /// MergeOp), not the difference with the stage below.
+    link_layer: Option<LayerDiff>,
 }
 
 /// Simulates `docker build` (BuildKit) of `ins` (parsed from `parsed`) with `ctx` as the
@@ -158,6 +166,7 @@ pub fn build(
         stats: BuildStats::default(),
         filtered_context: OnceLock::new(),
         done: vec![None; ins.stages.len()],
+        link_layer: None,
     };
     b.run()
 }
@@ -545,6 +554,8 @@ impl<'a> Builder<'a> {
             tree,
             base_known: false,
             complete: false,
+            base_image: Some(image.clone()),
+            installed: BTreeSet::new(),
             state_env: config.env.clone(),
             config,
             history,
@@ -665,6 +676,8 @@ impl<'a> Builder<'a> {
                 layer: None,
                 effects: Vec::new(),
                 certainty: Certainty::Exact,
+                complete: state.complete,
+                installed: state.installed.clone(),
             },
         );
         self.push_step(
@@ -726,6 +739,8 @@ impl<'a> Builder<'a> {
             tree: Tree::new(),
             base_known: false,
             complete: false,
+            base_image: None,
+            installed: BTreeSet::new(),
             state_env: vec![(
                 "PATH".into(),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
@@ -1188,13 +1203,19 @@ impl<'a> Builder<'a> {
             Some(r) => {
                 self.stats.steps_reused += 1;
                 state.tree = r.tree.clone();
+                state.complete = r.complete;
+                state.installed = r.installed.clone();
                 (r.effects.clone(), r.certainty, r.layer.clone())
             }
             None => {
                 self.stats.steps_computed += 1;
                 let lower = state.tree.begin_layer();
+                self.link_layer = None;
                 let (effects, certainty, forced) = apply(self, state);
-                let diff = LayerDiff::between(&lower, &state.tree);
+                let diff = match self.link_layer.take() {
+                    Some(linked) => linked,
+                    None => LayerDiff::between(&lower, &state.tree),
+                };
                 let built = if diff.is_empty() && forced.is_none() {
                     None
                 } else {
@@ -1219,6 +1240,8 @@ impl<'a> Builder<'a> {
                 layer: built.clone(),
                 effects: effects.clone(),
                 certainty,
+                complete: state.complete,
+                installed: state.installed.clone(),
             },
         );
         state.fs_key = key.clone();
@@ -1433,6 +1456,8 @@ impl<'a> Builder<'a> {
         );
         let args = Vec::new();
         let owner_note = owner.and_then(|o| o.unresolved);
+        let link = f.link;
+        let has_chmod = f.chmod.is_some();
         self.fs_step(
             stage,
             state,
@@ -1466,6 +1491,16 @@ impl<'a> Builder<'a> {
                 };
                 if let Err(e) = copy::execute(&plan, &mut st.tree) {
                     b.error(e, c.span);
+                }
+                // --link without --chmod: the files go onto an empty layer merged on top, so
+                // the layer holds every copied entry and the parents it created, whatever the
+                // stage below has (BuildKit `llb.Merge`).
+                if link && !has_chmod {
+                    let mut alone = Tree::new();
+                    if copy::execute(&plan, &mut alone).is_ok() {
+                        b.link_layer = Some(LayerDiff::between(&Tree::new(), &alone));
+                        effects.push("--link: copied onto an empty layer, merged on top".into());
+                    }
                 }
                 if !plan.unknown.is_empty() {
                     st.complete = false;
@@ -1567,17 +1602,80 @@ impl<'a> Builder<'a> {
                 .collect::<Vec<_>>(),
             r.network.as_ref().map(|n| n.value.clone())
         );
-        let _ = script;
-        let distro = state
-            .distro
-            .as_ref()
-            .map(|d| format!(" (base distro: {})", d.family))
-            .unwrap_or_default();
-        self.fs_step(stage, state, c, onbuild, text, history, hist_args, Vec::new(), extra, |_b, _st: &mut StageState| {
-            let why = format!("RUN is executed at build time; its file changes are not simulated here{distro}");
-            _st.complete = false;
-            (vec![why.clone()], Certainty::Unknown, Some(why))
-        });
+        let command = if r.cmd.prepend_shell {
+            RunCommand::Shell(script)
+        } else {
+            RunCommand::Exec(argv.clone())
+        };
+        let shell = if state.config.shell.is_empty() {
+            vec!["/bin/sh".to_string(), "-c".to_string()]
+        } else {
+            state.config.shell.clone()
+        };
+        // The RUN's environment: the state env plus proxy build args (usable undeclared).
+        let mut env = state.state_env.clone();
+        for (k, v) in &self.opts.build_args {
+            if PROXY_ARGS.contains(&k.as_str()) && !env.iter().any(|(ek, _)| ek == k) {
+                env.push((k.clone(), v.clone()));
+            }
+        }
+        let catalogs = self.catalogs;
+        let epoch = self.opts.epoch;
+        let span = c.span;
+        self.fs_step(
+            stage,
+            state,
+            c,
+            onbuild,
+            text,
+            history,
+            hist_args,
+            Vec::new(),
+            extra,
+            move |b, st: &mut StageState| {
+                let base_image = st.base_image.clone();
+                let input = RunInput {
+                    command,
+                    shell,
+                    env,
+                    workdir: if st.config.working_dir.is_empty() {
+                        "/".to_string()
+                    } else {
+                        st.config.working_dir.clone()
+                    },
+                    user: st.config.user.clone(),
+                    distro: st.distro.clone(),
+                    architecture: st.architecture.clone(),
+                    base_image: base_image.as_ref(),
+                    base_known: st.complete,
+                    installed_packages: st.installed.clone(),
+                    mtime: epoch,
+                };
+                let report = simulate_run(&input, &mut st.tree, catalogs);
+                if let Some(f) = &report.failure {
+                    b.error(format!("RUN would fail: {}", f.message), span);
+                }
+                let mut effects: Vec<String> = report
+                    .effects
+                    .iter()
+                    .map(|e| format!("[{}] {}", e.certainty.label(), e.description))
+                    .collect();
+                effects.extend(report.notes.iter().cloned());
+                let unknown: Vec<&str> = report
+                    .effects
+                    .iter()
+                    .filter(|e| e.kind == EffectKind::Unknown || e.certainty == Certainty::Unknown)
+                    .map(|e| e.description.as_str())
+                    .collect();
+                let forced =
+                    (!unknown.is_empty()).then(|| format!("not simulated: {}", unknown.join("; ")));
+                st.complete =
+                    st.complete && report.certainty == Certainty::Exact && forced.is_none();
+                st.installed
+                    .extend(report.installed_packages.iter().cloned());
+                (effects, report.certainty, forced)
+            },
+        );
     }
 
     fn finish(mut self, target: Option<usize>, stages: Vec<StageReport>) -> Build {

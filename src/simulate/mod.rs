@@ -13,9 +13,10 @@
 //! What is simulated exactly: stages and `--target`, ARG/ENV scoping and expansion, COPY and
 //! ADD from the context or another stage (wildcards, directory contents, trailing slashes,
 //! `--chown`, `--chmod`, `--parents`, `--exclude`, heredocs, local tar/gzip archives),
-//! WORKDIR, and every config instruction. What is not: RUN (see `simulate::run` when present),
-//! URL/Git sources, files of registry base images (only their layer digests and sizes are
-//! known) — these are marked [`Certainty::Unknown`] or `Estimated`, never invented.
+//! WORKDIR, and every config instruction. RUN goes through [`run::simulate_run`] (file
+//! commands exact, package installs estimated from the Debian catalog, the rest unknown).
+//! URL/Git sources and the files of registry base images (only their layer digests and sizes
+//! are known) are marked [`Certainty::Unknown`] or `Estimated`, never invented.
 
 mod archive;
 pub mod catalogs;
@@ -29,6 +30,7 @@ pub mod options;
 pub mod owner;
 pub mod paths;
 pub mod report;
+pub mod run;
 mod source;
 
 pub use catalogs::Catalogs;

@@ -63,6 +63,10 @@ pub(crate) struct CachedResult {
     pub layer: Option<Arc<BuiltLayer>>,
     pub effects: Vec<String>,
     pub certainty: Certainty,
+    /// Whether every file of the stage was known after the step.
+    pub complete: bool,
+    /// Packages installed in the stage up to the step.
+    pub installed: std::collections::BTreeSet<String>,
 }
 
 /// Counters for benchmarks and the UI.

@@ -48,7 +48,14 @@ pub fn load(args: &Args) -> Result<(Build, String), CliError> {
         .map_err(|e| CliError::Io(format!("cannot read context {context_dir}: {e}")))?;
     let parsed = layerlab::syntax::parse_bytes(&text);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    let mut build = simulate::build(&parsed, &ins, &context, &options, &Catalogs::bundled(), None);
+    let mut build = simulate::build(
+        &parsed,
+        &ins,
+        &context,
+        &options,
+        &Catalogs::bundled(),
+        None,
+    );
     let index = parsed.line_index.clone();
     let source = parsed.source.clone();
     let mut errors: Vec<_> = parsed.diagnostics.clone();

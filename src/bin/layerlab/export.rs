@@ -11,7 +11,17 @@ use crate::args::{Args, CliError, UsageError};
 pub fn run(argv: &[String]) -> Result<ExitCode, CliError> {
     let args = Args::parse(
         argv,
-        &["f", "file", "target", "build-arg", "platform", "format", "o", "output", "tag"],
+        &[
+            "f",
+            "file",
+            "target",
+            "build-arg",
+            "platform",
+            "format",
+            "o",
+            "output",
+            "tag",
+        ],
         &[],
     )?;
     let out = args
@@ -26,7 +36,10 @@ pub fn run(argv: &[String]) -> Result<ExitCode, CliError> {
         ))
         .into());
     }
-    let reference = args.value("tag").unwrap_or("layerlab/image:latest").to_string();
+    let reference = args
+        .value("tag")
+        .unwrap_or("layerlab/image:latest")
+        .to_string();
     let (build, diagnostics) = crate::build::load(&args)?;
     if build.has_errors() {
         eprintln!("{diagnostics}");
