@@ -13,9 +13,8 @@ test('Problems: each has code, severity and line; activating one selects its exa
   const { context, page, errors } = await openApp(browser, server.url);
   const text = 'FROM alpine\nRUN true\nCOPY --chown app.py .\nHEALTHCHECK --interval=fast CMD true\nFORM scratch\n';
   await setDockerfile(page, text);
-  assert.match(await page.textContent('#tab-problems'), /Problems\s*3/);
   await selectTab(page, 'problems');
-  const items = await page.$$eval('.problem', (lis) => lis.map((li) => ({
+  const items = await page.$$eval('.problem.error', (lis) => lis.map((li) => ({
     cls: li.className, where: li.querySelector('.where').textContent, code: li.querySelector('.code').textContent,
     message: li.querySelector('.message').textContent,
   })));
@@ -23,17 +22,30 @@ test('Problems: each has code, severity and line; activating one selects its exa
   assert.ok(items.every((i) => i.cls.includes('error') && i.code === 'syntax'));
   assert.match(items[2].message, /unknown instruction: FORM \(did you mean FROM\?\)/);
   // Click: the editor gets the focus with the flag selected.
-  await page.click('.problem >> nth=0');
+  await page.click('.problem.error >> nth=0');
   const sel = await page.evaluate(() => {
     const t = document.querySelector('#dockerfile');
     return { focused: document.activeElement === t, text: t.value.slice(t.selectionStart, t.selectionEnd) };
   });
   assert.deepEqual(sel, { focused: true, text: '--chown' });
   // Keyboard: focus the third problem and press Enter.
-  await page.focus('.problem >> nth=2');
+  await page.focus('.problem.error >> nth=2');
   await page.keyboard.press('Enter');
   const sel2 = await page.evaluate(() => { const t = document.querySelector('#dockerfile'); return t.value.slice(t.selectionStart, t.selectionEnd); });
   assert.equal(sel2, 'FORM');
+  // Lint findings come with an explanation page: what, why, bad → good.
+  await setDockerfile(page, 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\n');
+  await page.waitForSelector('.problem[data-line="2"] .code');
+  const codes = await page.$$eval('.problem .code', (cs) => cs.map((c) => c.textContent));
+  assert.ok(codes.includes('DL3008'), codes.join(','));
+  const dl3008 = page.locator('.problem', { has: page.locator('.code', { hasText: 'DL3008' }) });
+  assert.match(await page.textContent('#tab-problems'), /Problems\s*\d+/);
+  await dl3008.locator('.explain').click();
+  const doc = await dl3008.locator('.rule-doc').textContent();
+  assert.match(doc, /DL3008/);
+  assert.match(doc, /Bad.*apt-get install.*Good/s);
+  // Opening the explanation does not jump to the editor.
+  assert.notEqual(await page.evaluate(() => document.activeElement.id), 'dockerfile');
   await screenshot(page, 'problems');
   assert.deepEqual(errors, []);
   await context.close();
@@ -82,7 +94,7 @@ test('Examples gallery: every example loads with its context; only the broken on
   const { context, page, errors } = await openApp(browser, server.url);
   await page.click('#examples-button');
   const ids = await page.$$eval('[data-example]', (bs) => bs.map((b) => b.dataset.example));
-  assert.deepEqual(ids, ['seed', 'seed-optimised', 'node-alpine', 'broken', 'heredocs']);
+  assert.deepEqual(ids, ['seed', 'seed-optimised', 'multistage-go', 'node-alpine', 'broken', 'heredocs']);
   await screenshot(page, 'examples-menu');
   for (const id of ids) {
     if (!(await page.$('#examples-menu'))) await page.click('#examples-button');

@@ -8,7 +8,7 @@
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 
-use layerlab::analysis::{analyze_with_context, Analysis};
+use layerlab::analysis::{analyze, analyze_with_context, Analysis};
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
 use layerlab::diagnostic::Severity;
@@ -36,6 +36,10 @@ use crate::{dom, idb, share, storage, workspace};
 const DEBOUNCE_MS: u32 = 90;
 /// Longest delay of an analysis while the user keeps typing.
 const MAX_WAIT_MS: u32 = 400;
+/// A full analysis (with the build simulation) slower than this is deferred while typing:
+/// the checks run at each pause, the simulation once typing has stopped for `SIMULATE_IDLE_MS`.
+const SLOW_SIMULATION_MS: f64 = 120.0;
+const SIMULATE_IDLE_MS: u32 = 1200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -77,6 +81,7 @@ pub enum Menu {
 pub enum Msg {
     Input(String),
     Analyze,
+    Simulate,
     SelectTab(Tab),
     TabKey(KeyboardEvent),
     ToggleMenu(Menu),
@@ -125,6 +130,11 @@ pub struct App {
     banner: Option<(bool, String)>,
     debounce: Option<Timeout>,
     max_wait: Option<Timeout>,
+    /// How long the last full analysis took, and whether the shown build is older than the
+    /// text (the simulation was deferred).
+    full_ms: f64,
+    simulation_pending: bool,
+    simulate_timer: Option<Timeout>,
     /// Base images (fetched after the first render) for the simulation.
     catalogs: Rc<Catalogs>,
 }
@@ -209,6 +219,9 @@ impl Component for App {
             debounce: None,
             max_wait: None,
             catalogs: Rc::new(Catalogs::new(None)),
+            full_ms: 0.0,
+            simulation_pending: false,
+            simulate_timer: None,
         };
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
@@ -268,8 +281,24 @@ impl Component for App {
                     self.max_wait = None;
                     return false;
                 }
-                self.run_analysis();
+                if self.full_ms > SLOW_SIMULATION_MS {
+                    self.run_checks();
+                    let link = ctx.link().clone();
+                    self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
+                        link.send_message(Msg::Simulate)
+                    }));
+                } else {
+                    self.run_analysis();
+                }
                 storage::save_dockerfile(&self.text);
+                true
+            }
+            Msg::Simulate => {
+                self.simulate_timer = None;
+                if !self.simulation_pending || self.text != self.analysed {
+                    return false;
+                }
+                self.run_analysis();
                 true
             }
             Msg::SelectTab(tab) => {
@@ -540,6 +569,11 @@ impl Component for App {
                 </main>
                 <footer class="status" data-pending={pending.then_some("1")}>
                     <span class="timing">{ format!("parsed {:.1} ms", self.parse_ms) }</span>
+                    if self.simulation_pending {
+                        <span class="pending">{ format!("simulation paused while typing (it takes {:.0} ms)", self.full_ms) }</span>
+                    } else {
+                        <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
+                    }
                     <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
                         a.instructions.len(), a.layer_count(), errors, warnings) }</span>
                     <span class="muted">{ "simulated build, no daemon" }</span>
@@ -551,9 +585,23 @@ impl Component for App {
 
 impl App {
     /// Analyses the current text: diagnostics, highlighting, stage graph.
+    /// The checks only (parse, instructions, lints), keeping the last simulated build: what
+    /// runs at each typing pause when the simulation is slow.
+    fn run_checks(&mut self) {
+        self.debounce = None;
+        self.max_wait = None;
+        let start = dom::now_ms();
+        let mut analysis = analyze(&self.text);
+        analysis.build = self.analysis.build.clone();
+        self.simulation_pending = true;
+        self.finish(analysis, start);
+    }
+
     fn run_analysis(&mut self) {
         self.debounce = None;
         self.max_wait = None;
+        self.simulate_timer = None;
+        self.simulation_pending = false;
         let start = dom::now_ms();
         let mut context = (*self.context).clone();
         // `docker build .` sends the Dockerfile with the context (unless it is ignored).
@@ -577,6 +625,12 @@ impl App {
             &self.catalogs,
             previous.as_ref().map(|b| &*b.0),
         );
+        self.full_ms = dom::now_ms() - start;
+        self.finish(analysis, start);
+    }
+
+    /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
+    fn finish(&mut self, analysis: Analysis, start: f64) {
         let parsed = syntax::parse(&self.text);
         self.tokens = Shared::new(highlight::tokens_of(&parsed));
         // The stage graph is only computed while its tab is open.

@@ -41,6 +41,19 @@ pub const EXAMPLES: &[Example] = &[
         ],
     },
     Example {
+        id: "multistage-go",
+        title: "Multi-stage Go build",
+        description: "Compile in golang, ship only the binary on scratch; a test stage the default target skips.",
+        dockerfile: include_str!("../../../gallery/multistage-go/Dockerfile"),
+        files: &[
+            file!("multistage-go", ".dockerignore"),
+            file!("multistage-go", "README.md"),
+            file!("multistage-go", "cmd/server/main.go"),
+            file!("multistage-go", "config.yaml"),
+            file!("multistage-go", "go.mod"),
+        ],
+    },
+    Example {
         id: "node-alpine",
         title: "Node.js on Alpine",
         description: "npm ci with dependencies cached before the code, HEALTHCHECK, non-root user.",

@@ -2,6 +2,7 @@
 //! Activating one (click or Enter) selects its exact span in the editor.
 
 use layerlab::analysis::Analysis;
+use layerlab::lint::{rule_doc, RuleDoc};
 use yew::prelude::*;
 
 use crate::instructions_view::PAGE;
@@ -17,6 +18,7 @@ pub struct ProblemsProps {
 #[function_component(ProblemsView)]
 pub fn problems_view(props: &ProblemsProps) -> Html {
     let shown = use_state(|| PAGE);
+    let open_doc = use_state(|| None::<usize>);
     let diagnostics = &props.analysis.diagnostics;
     if diagnostics.is_empty() {
         return html! { <p class="empty">{ "No problems: the Dockerfile parses and every instruction is valid." }</p> };
@@ -42,6 +44,13 @@ pub fn problems_view(props: &ProblemsProps) -> Html {
                         <span class="where">{ format!("{}:{}", d.line, d.column) }</span>
                         { " " }<span class="code">{ &d.code }</span>
                         { " " }<span class="message">{ &d.message }</span>
+                        if let Some(doc) = rule_doc(&d.code) {
+                            { " " }
+                            <button class="small explain" aria-expanded={(*open_doc == Some(i)).to_string()}
+                                onclick={let o = open_doc.clone(); Callback::from(move |e: MouseEvent| { e.stop_propagation(); o.set(if *o == Some(i) { None } else { Some(i) }); })}
+                                onkeydown={Callback::from(|e: KeyboardEvent| e.stop_propagation())}>{ "Explain" }</button>
+                            if *open_doc == Some(i) { { explanation(doc) } }
+                        }
                     </li>
                 }
             }) }
@@ -53,5 +62,25 @@ pub fn problems_view(props: &ProblemsProps) -> Html {
             </p>
         }
         </>
+    }
+}
+
+/// A rule's page: what, why, bad → good, and the upstream documentation.
+fn explanation(doc: &RuleDoc) -> Html {
+    html! {
+        <div class="rule-doc" role="region" aria-label={format!("{} explained", doc.code)}
+             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}
+             onkeydown={Callback::from(|e: KeyboardEvent| e.stop_propagation())}>
+            <h3>{ format!("{} · {}", doc.code, doc.name) }<span class="muted">{ format!(" ({})", doc.set.as_str()) }</span></h3>
+            <p>{ doc.summary }</p>
+            <p class="muted">{ doc.rationale }</p>
+            <div class="bad-good">
+                <div><strong>{ "Bad" }</strong><pre class="code-view">{ doc.bad }</pre></div>
+                <div><strong>{ "Good" }</strong><pre class="code-view">{ doc.good }</pre></div>
+            </div>
+            if !doc.url.is_empty() {
+                <p><a href={doc.url} target="_blank" rel="noopener noreferrer">{ "Upstream documentation" }</a></p>
+            }
+        </div>
     }
 }
