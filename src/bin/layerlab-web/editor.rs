@@ -163,8 +163,8 @@ pub fn editor(props: &EditorProps) -> Html {
 
     let mut mirror_lines = Vec::with_capacity(last - first);
     let mut gutter_lines = Vec::with_capacity(last - first);
-    for i in first..last {
-        let (ls, le) = (starts[i], line_end(i));
+    for (i, &ls) in starts.iter().enumerate().take(last).skip(first) {
+        let le = line_end(i);
         let line_marks: Vec<&Mark> = window_marks
             .iter()
             .copied()
