@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use layerlab::analysis::{analyze, analyze_with_context, Analysis};
 use layerlab::catalog::base_images::BaseImageCatalog;
+use layerlab::catalog::distro_data::PackageDataset;
+use layerlab::catalog::packages::PackageCatalog;
 use layerlab::context::Context;
 use layerlab::diagnostic::Severity;
 use layerlab::image::{docker_save, oci_layout, Compression};
@@ -96,6 +98,7 @@ pub enum Msg {
     SetTarget(Option<usize>),
     SetBuildArg((String, String)),
     CatalogLoaded(Result<Vec<u8>, String>),
+    PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
     JumpLine(usize),
 }
 
@@ -135,6 +138,10 @@ pub struct App {
     full_ms: f64,
     simulation_pending: bool,
     simulate_timer: Option<Timeout>,
+    /// The Debian package indexes were requested (they are fetched when a RUN uses apt).
+    packages_requested: bool,
+    /// Catalog data arrived since the last simulation (its cached steps are stale).
+    catalogs_changed: bool,
     /// Base images (fetched after the first render) for the simulation.
     catalogs: Rc<Catalogs>,
 }
@@ -222,6 +229,8 @@ impl Component for App {
             full_ms: 0.0,
             simulation_pending: false,
             simulate_timer: None,
+            packages_requested: false,
+            catalogs_changed: false,
         };
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
@@ -291,6 +300,7 @@ impl Component for App {
                     self.run_analysis();
                 }
                 storage::save_dockerfile(&self.text);
+                self.request_packages(ctx);
                 true
             }
             Msg::Simulate => {
@@ -419,9 +429,26 @@ impl Component for App {
                 match result.and_then(|bytes| BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())) {
                     Ok(catalog) => {
                         self.catalogs = Rc::new(Catalogs::new(Some(catalog)));
+                        self.packages_requested = false;
+                        self.catalogs_changed = true;
                         self.run_analysis();
+                        self.request_packages(ctx);
                     }
                     Err(e) => self.banner = Some((true, format!("The base-image catalog could not be loaded ({e}): base image layers are shown as unknown."))),
+                }
+                true
+            }
+            Msg::PackagesLoaded(dataset, result) => {
+                match result.and_then(|b| PackageCatalog::from_bytes(&b).map_err(|e| e.to_string()))
+                {
+                    Ok(catalog) => {
+                        self.catalogs.set_packages(dataset, catalog);
+                        self.catalogs_changed = true;
+                        self.run_analysis();
+                    }
+                    Err(e) => {
+                        self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
+                    }
                 }
                 true
             }
@@ -617,7 +644,12 @@ impl App {
             build_args: self.build_args.clone(),
             ..BuildOptions::default()
         };
-        let previous = self.analysis.build.clone();
+        // New catalog data changes results without changing cache keys: start afresh then.
+        let previous = if std::mem::take(&mut self.catalogs_changed) {
+            None
+        } else {
+            self.analysis.build.clone()
+        };
         let analysis = analyze_with_context(
             self.text.as_bytes(),
             &context,
@@ -653,6 +685,28 @@ impl App {
         );
         self.analysis = Shared::new(analysis);
         self.analysed = self.text.clone();
+    }
+
+    /// Fetches the Debian package indexes (a few MB, data not code) the first time a
+    /// Dockerfile installs packages with apt, so RUN apt-get gets size estimates.
+    fn request_packages(&mut self, ctx: &yew::Context<Self>) {
+        if self.packages_requested
+            || self.catalogs.base_images.is_none()
+            || !(self.text.contains("apt-get") || self.text.contains("apt "))
+        {
+            return;
+        }
+        self.packages_requested = true;
+        for dataset in [
+            PackageDataset::DebianBookwormAmd64,
+            PackageDataset::DebianTrixieAmd64,
+        ] {
+            let link = ctx.link().clone();
+            yew::platform::spawn_local(async move {
+                let url = format!("data/{}", dataset.file_name());
+                link.send_message(Msg::PackagesLoaded(dataset, dom::fetch_bytes(&url).await));
+            });
+        }
     }
 
     /// Downloads the image as an OCI layout or a `docker load` archive.
