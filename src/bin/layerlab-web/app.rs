@@ -271,6 +271,11 @@ impl Component for App {
                         })
                         .collect(),
                 );
+                // Small texts are saved at once (a reload right after typing keeps them); big
+                // ones when the analysis runs.
+                if new_text.len() < 64 * 1024 {
+                    storage::save_dockerfile(&new_text);
+                }
                 self.text = Shared::new(new_text);
                 let link = ctx.link().clone();
                 self.debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
