@@ -12,20 +12,27 @@ what="${1:-test}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 apt_packages=()
+apt_norecommends=()
 if [ "$what" = test ]; then
-  # chromium + chromedriver: browser tests. buildah/skopeo/umoci/oci-image-tool/runc/busybox:
-  # real tools the tests compare layerlab against (see ../shared/docs/oracles.md).
+  # chromium + chromedriver: browser tests. buildah/skopeo/umoci/oci-image-tool/runc/busybox and
+  # a registry: real tools the tests compare layerlab against (see ../shared/docs/oracles.md).
   apt_packages=(chromium chromium-driver buildah skopeo jq umoci oci-image-tool runc busybox-static)
+  apt_norecommends=(docker-registry)
 fi
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "apt-get install ${missing[*]}"
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+missing=(); missing_norecommends=()
+for p in "${apt_packages[@]}"; do is_installed "$p" || missing+=("$p"); done
+for p in "${apt_norecommends[@]}"; do is_installed "$p" || missing_norecommends+=("$p"); done
+if [ $((${#missing[@]} + ${#missing_norecommends[@]})) -gt 0 ]; then
+  say "apt-get install ${missing[*]} ${missing_norecommends[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ ${#missing_norecommends[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing_norecommends[@]}" >/dev/null
+  fi
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -132,13 +132,26 @@ pub fn analyze_with_context(
         target: options.target.clone(),
         platform: options.platform.clone(),
         // A broken .dockerignore is reported by the simulation; the lint then goes without.
-        dockerignore: context.dockerignore_for("Dockerfile").ok().flatten(),
+        dockerignore: context
+            .dockerignore_for(options.dockerfile_path())
+            .ok()
+            .flatten(),
         ..LintOptions::default()
     };
     let mut analysis = analyze_parsed(parsed, &lint_options);
+    // The lint already reports some findings the simulation also meets while expanding
+    // (UndefinedVar): keep one of each (same code and message on overlapping spans).
     let mut extra: Vec<LocatedDiagnostic> = build
         .diagnostics
         .iter()
+        .filter(|d| {
+            !analysis.diagnostics.iter().any(|a| {
+                a.code == d.code
+                    && a.message == d.message
+                    && a.span.start <= d.span.end
+                    && d.span.start <= a.span.end
+            })
+        })
         .map(|d| locate(&text, &index, d))
         .collect();
     analysis.diagnostics.append(&mut extra);
@@ -161,9 +174,12 @@ fn analyze_parsed(parsed: syntax::Parsed, lint_options: &LintOptions) -> Analysi
         .iter()
         .map(|i| row(text, i))
         .collect();
+    // The parser's NoEmptyContinuation warnings are the lint's too: report them once, from
+    // the lint, where `# check=skip=` and severities apply.
     let mut diagnostics: Vec<LocatedDiagnostic> = parsed
         .diagnostics
         .iter()
+        .filter(|d| d.code != syntax::NO_EMPTY_CONTINUATION)
         .chain(&typed.diagnostics)
         // `typed.warnings` (DuplicateStageName) is left out: the lint reports it, once.
         .chain(&findings)

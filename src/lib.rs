@@ -2,6 +2,7 @@
 //! computed without a daemon. No web dependency: it builds and tests natively and for wasm32.
 //! See `docs/ARCHITECTURE.md` for the path of the data through these modules.
 
+pub mod advisor;
 pub mod analysis;
 pub mod catalog;
 pub mod context;
@@ -10,8 +11,10 @@ pub mod expand;
 pub mod fs;
 pub mod image;
 pub mod instructions;
+pub mod labcheck;
 pub mod lint;
 pub mod shell;
 pub mod simulate;
 pub mod span;
 pub mod syntax;
+pub mod terminal;

@@ -342,3 +342,21 @@ fn analysis_facade_returns_the_build() {
     assert!(plain.build.is_none());
     assert_eq!(plain.layer_count(), 5);
 }
+
+#[test]
+fn facade_reports_each_finding_once() {
+    let ctx = Context::from_files([("a", "a")]).expect("ctx");
+    let a = layerlab::analysis::analyze_with_context(
+        b"FROM scratch\nWORKDIR /$NOPE\n",
+        &ctx,
+        &BuildOptions::default(),
+        &Catalogs::bundled(),
+        None,
+    );
+    let undefined = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "UndefinedVar")
+        .count();
+    assert_eq!(undefined, 1, "{:?}", a.diagnostics);
+}

@@ -306,3 +306,68 @@ fn copy_link_makes_an_independent_layer() {
     assert_eq!(t, "COPY --link b.txt /app/b");
     assert_eq!(b.history[1].created_by, "COPY b.txt /app/b # buildkit");
 }
+
+#[test]
+fn dockerfile_specific_ignore_file_wins() {
+    let ctx = Context::from_files([
+        (".dockerignore", "*.txt\n"),
+        ("build/Dockerfile.dockerignore", "b.txt\n"),
+        ("a.txt", "a"),
+        ("b.txt", "b"),
+    ])
+    .expect("ctx");
+    let df = "FROM scratch\nCOPY . /c/\n";
+    let default = simulate(df, &ctx, &BuildOptions::default());
+    assert!(!paths(&default, 0).contains(&"/c/a.txt".to_string()));
+    let specific = simulate(
+        df,
+        &ctx,
+        &BuildOptions {
+            dockerfile_path: Some("build/Dockerfile".into()),
+            ..BuildOptions::default()
+        },
+    );
+    let p = paths(&specific, 0);
+    assert!(p.contains(&"/c/a.txt".to_string()), "{p:?}");
+    assert!(!p.contains(&"/c/b.txt".to_string()));
+}
+
+#[test]
+fn a_stage_built_on_a_changed_stage_says_so() {
+    let df = "FROM scratch AS base\nCOPY a.txt /a\nFROM base\nCOPY b.txt /b\n";
+    let first = simulate(df, &ctx(), &BuildOptions::default());
+    let edited = Context::from_files([("a.txt", "changed"), ("b.txt", "b")]).expect("ctx");
+    let parsed = layerlab::syntax::parse(df);
+    let ins = layerlab::instructions::parse(&parsed.dockerfile);
+    let b = build(
+        &parsed,
+        &ins,
+        &edited,
+        &BuildOptions::default(),
+        &Catalogs::bundled(),
+        Some(&first),
+    );
+    let states: Vec<(String, CacheState)> = b
+        .steps
+        .iter()
+        .map(|s| (s.instruction.clone(), s.cache.clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("FROM".to_string(), CacheState::Cached),
+            (
+                "COPY".to_string(),
+                CacheState::Rebuilt("a.txt changed".into())
+            ),
+            (
+                "FROM".to_string(),
+                CacheState::Rebuilt("base stage \"base\" rebuilt".into())
+            ),
+            (
+                "COPY".to_string(),
+                CacheState::Rebuilt("parent step rebuilt".into())
+            ),
+        ]
+    );
+}

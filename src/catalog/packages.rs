@@ -19,9 +19,13 @@ use std::io::Read;
 
 use super::distro_data::PackageDataset;
 
-/// The bookworm/amd64 catalog shipped with layerlab (gzip-compressed text).
+/// The bookworm/amd64 catalog shipped with the native build (gzip-compressed text). The
+/// browser build leaves the 4 MB of package data out of the wasm: the page fetches
+/// `data/<file_name>` on demand and calls [`PackageCatalog::from_bytes`].
+#[cfg(not(target_arch = "wasm32"))]
 const BUNDLED_BOOKWORM_AMD64: &[u8] = include_bytes!("../../data/debian-bookworm-amd64.tsv.gz");
-/// The trixie/amd64 catalog shipped with layerlab (gzip-compressed text).
+/// The trixie/amd64 catalog shipped with the native build (gzip-compressed text).
+#[cfg(not(target_arch = "wasm32"))]
 const BUNDLED_TRIXIE_AMD64: &[u8] = include_bytes!("../../data/debian-trixie-amd64.tsv.gz");
 
 /// The first header line of the format this code reads.
@@ -223,11 +227,21 @@ impl PackageCatalog {
 
     /// A catalog compiled into the binary (native CLI and tests; the page fetches
     /// [`PackageDataset::file_name`] instead and calls [`PackageCatalog::from_bytes`]).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn bundled(dataset: PackageDataset) -> Result<PackageCatalog, PackageCatalogError> {
         PackageCatalog::from_bytes(match dataset {
             PackageDataset::DebianBookwormAmd64 => BUNDLED_BOOKWORM_AMD64,
             PackageDataset::DebianTrixieAmd64 => BUNDLED_TRIXIE_AMD64,
         })
+    }
+
+    /// In the browser nothing is bundled: the page fetches `data/<file_name>` lazily.
+    #[cfg(target_arch = "wasm32")]
+    pub fn bundled(dataset: PackageDataset) -> Result<PackageCatalog, PackageCatalogError> {
+        Err(PackageCatalogError(format!(
+            "the browser build does not bundle {}: fetch it and use PackageCatalog::from_bytes",
+            dataset.file_name()
+        )))
     }
 
     /// The bookworm/amd64 catalog compiled into the binary.

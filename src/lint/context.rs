@@ -24,6 +24,8 @@ pub struct LintContext<'a> {
     pub lex: Lex,
     /// RUN scripts, parsed on first use.
     pub(crate) runs: std::cell::OnceCell<RunScripts>,
+    /// The BuildKit dispatcher walk, computed on first use.
+    pub(crate) dispatched: std::cell::OnceCell<Vec<super::buildkit::dispatch::Dispatched<'a>>>,
 }
 
 impl<'a> LintContext<'a> {

@@ -172,6 +172,7 @@ pub fn check(parsed: &Parsed, typed: &Instructions, options: &LintOptions) -> Ve
         semantics,
         lex,
         runs: std::cell::OnceCell::new(),
+        dispatched: std::cell::OnceCell::new(),
     };
     let pragmas = Pragmas::read(&parsed.source);
     let located = InstructionLocator::new(&cx);

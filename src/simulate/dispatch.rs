@@ -452,7 +452,7 @@ impl<'a> Builder<'a> {
 
     fn filtered_context(&mut self) -> &Context {
         if self.filtered_context.get().is_none() {
-            let ctx = match self.ctx.dockerignore_for("Dockerfile") {
+            let ctx = match self.ctx.dockerignore_for(self.opts.dockerfile_path()) {
                 Ok(Some(ignore)) => {
                     let mut filtered = self.ctx.clone();
                     if let Ok(walked) = self.ctx.walk_included(Some(&ignore)) {
@@ -666,7 +666,12 @@ impl<'a> Builder<'a> {
             text: base_identity.clone(),
             ..KeyParts::default()
         };
-        let cache = self.cache_state(&from_key, &parts, true);
+        let cache = match (self.cache_state(&from_key, &parts, true), &kind) {
+            (CacheState::Rebuilt(_), BaseKind::Stage(j)) => {
+                CacheState::Rebuilt(format!("base stage {} rebuilt", self.stage_label(*j)))
+            }
+            (state, _) => state,
+        };
         state.fs_key = from_key.clone();
         state.fs_ordinal = 0;
         self.cache.insert(

@@ -17,12 +17,20 @@ pub struct BuildOptions {
     /// `SOURCE_DATE_EPOCH`: the time of every history entry and created file, and the time
     /// every layer entry is clamped to (BuildKit's `rewrite-timestamp`). Default 0.
     pub epoch: i64,
+    /// The Dockerfile's path inside the context (`-f`), which picks
+    /// `<Dockerfile>.dockerignore` over `.dockerignore`; `None` = `Dockerfile`.
+    pub dockerfile_path: Option<String>,
 }
 
 impl BuildOptions {
     /// The target platform string.
     pub fn platform(&self) -> &str {
         self.platform.as_deref().unwrap_or(DEFAULT_PLATFORM)
+    }
+
+    /// The Dockerfile's path inside the context.
+    pub fn dockerfile_path(&self) -> &str {
+        self.dockerfile_path.as_deref().unwrap_or("Dockerfile")
     }
 
     /// The value given with `--build-arg` for `key` (the last one wins).

@@ -31,6 +31,7 @@ use crate::problems_view::ProblemsView;
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
+use crate::terminal_view::TerminalView;
 use crate::textops::{byte_to_utf16, Edit};
 use crate::{dom, idb, share, storage, workspace};
 
@@ -50,14 +51,16 @@ pub enum Tab {
     Problems,
     Stages,
     Context,
+    Terminal,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    const ALL: [Tab; 6] = [
         Tab::Layers,
         Tab::Image,
         Tab::Problems,
         Tab::Stages,
+        Tab::Terminal,
         Tab::Context,
     ];
 
@@ -68,6 +71,7 @@ impl Tab {
             Tab::Problems => "problems",
             Tab::Stages => "stages",
             Tab::Context => "context",
+            Tab::Terminal => "terminal",
         }
     }
 }
@@ -519,6 +523,9 @@ impl Component for App {
                 <StagesView graph={self.graph.clone()} target={self.target} build_args={self.build_args.clone()}
                     on_target={link.callback(Msg::SetTarget)} on_build_arg={link.callback(Msg::SetBuildArg)} />
             },
+            Tab::Terminal => html! {
+                <TerminalView dockerfile={AttrValue::from((*self.text).clone())} context={self.context.0.clone()} />
+            },
             Tab::Context => {
                 html! { <ContextView context={self.context.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
             }
@@ -591,6 +598,7 @@ impl Component for App {
                             { tab_button(Tab::Image, html! { "Image" }) }
                             { tab_button(Tab::Problems, problems_badge) }
                             { tab_button(Tab::Stages, html! { "Stages" }) }
+                            { tab_button(Tab::Terminal, html! { "Terminal" }) }
                             { tab_button(Tab::Context, html! { "Context" }) }
                         </div>
                         <div class="tab-panel" role="tabpanel" id={format!("panel-{}", self.tab.id())}

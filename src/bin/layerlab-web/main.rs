@@ -22,6 +22,8 @@ mod idb;
 #[cfg(target_arch = "wasm32")]
 mod image_view;
 #[cfg(target_arch = "wasm32")]
+mod embed;
+#[cfg(target_arch = "wasm32")]
 mod instructions_view;
 #[cfg(target_arch = "wasm32")]
 mod layers_view;
@@ -41,10 +43,21 @@ mod storage;
 mod textops;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod workspace;
+#[cfg(target_arch = "wasm32")]
+mod js_api;
+#[cfg(target_arch = "wasm32")]
+mod seed;
+#[cfg(target_arch = "wasm32")]
+mod terminal_view;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // embed.html loads the same bundle: it starts the widget instead of the playground.
+    if embed::is_embed_page() {
+        yew::Renderer::<embed::EmbedApp>::new().render();
+    } else {
+        yew::Renderer::<app::App>::new().render();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -11,8 +11,14 @@ use layerlab::simulate::{self, Build, BuildOptions, CacheState, Catalogs};
 use crate::args::{format_arg, Args, CliError, UsageError};
 use crate::input::read_file;
 
-/// Reads CONTEXT, the Dockerfile and the options shared by `build` and `export`.
+/// Reads CONTEXT, the Dockerfile and the options shared by `build`, `export` and `advise`,
+/// and simulates the build.
 pub fn load(args: &Args) -> Result<(Build, String), CliError> {
+    load_parsed(args).map(|(build, diagnostics, _)| (build, diagnostics))
+}
+
+/// [`load`], also returning the parsed Dockerfile (the advisor edits its text).
+pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Parsed), CliError> {
     let context_dir = args.one_positional("CONTEXT")?;
     let dockerfile: PathBuf = match args.value("f").or(args.value("file")) {
         Some(f) => PathBuf::from(f),
@@ -32,7 +38,17 @@ pub fn load(args: &Args) -> Result<(Build, String), CliError> {
             }
         }
     }
+    // `<Dockerfile>.dockerignore` applies when the Dockerfile is inside the context.
+    let dockerfile_path = std::fs::canonicalize(&dockerfile)
+        .ok()
+        .zip(std::fs::canonicalize(context_dir).ok())
+        .and_then(|(f, c)| {
+            f.strip_prefix(&c)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        });
     let options = BuildOptions {
+        dockerfile_path,
         target: args.value("target").map(str::to_string),
         build_args,
         platform: args.value("platform").map(str::to_string),
@@ -79,7 +95,7 @@ pub fn load(args: &Args) -> Result<(Build, String), CliError> {
             )
         })
         .collect();
-    Ok((build, located.join("\n")))
+    Ok((build, located.join("\n"), parsed))
 }
 
 pub fn run(argv: &[String]) -> Result<ExitCode, CliError> {

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O error.
 
+mod advise;
 mod args;
 mod build;
 mod export;
@@ -16,13 +17,16 @@ layerlab — what `docker build` would do, without a daemon
 
 USAGE:
     layerlab parse [--dump] FILE          parse a Dockerfile; --dump prints BuildKit's AST dump
-    layerlab lint FILE [--format text|json]
-                                          diagnostics with line, column, severity and code
+    layerlab lint FILE [--format text|json|sarif] [--rules buildkit,hadolint,layerlab]
+                 [--severity CODE=error|warning|info|off]...
+                                          BuildKit checks, hadolint rules, layerlab's own
     layerlab build CONTEXT [-f Dockerfile] [--target T] [--build-arg K=V]... [--platform P]
                  [--format text|json]     the simulated `docker build`: stages, steps, layers
     layerlab export CONTEXT -o OUT [-f Dockerfile] [--target T] [--build-arg K=V]...
                  [--format oci-dir|oci-tar|docker-archive]
                                           write the simulated image (exit 1 if a layer is unknown)
+    layerlab advise CONTEXT [-f Dockerfile] [--target T] [--build-arg K=V]... [--format text|json]
+                                          best practices with numbers from the simulated build
     layerlab help                         this text
 
 FILE may be `-` for standard input.
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         Some("lint") => lint::run(&argv[1..]),
         Some("build") => build::run(&argv[1..]),
         Some("export") => export::run(&argv[1..]),
+        Some("advise") => advise::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return if argv.is_empty() {

@@ -37,8 +37,13 @@ pub struct Dispatched<'a> {
 /// BuildKit's default PATH (`system.DefaultPathEnv` for Linux), set when the image has none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// Every reachable stage's commands with the state before each, computed once per lint run.
+pub fn dispatch<'c, 'a>(cx: &'c LintContext<'a>) -> &'c [Dispatched<'a>] {
+    cx.dispatched.get_or_init(|| compute(cx))
+}
+
 /// Walks every reachable stage in order and returns each command with the state before it.
-pub fn dispatch<'a>(cx: &LintContext<'a>) -> Vec<Dispatched<'a>> {
+fn compute<'a>(cx: &LintContext<'a>) -> Vec<Dispatched<'a>> {
     let stages = &cx.typed.stages;
     let mut finals: Vec<Option<DispatchState>> = vec![None; stages.len()];
     let mut out = Vec::new();
