@@ -13,6 +13,8 @@ mod context_view;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod editor;
+#[cfg(target_arch = "wasm32")]
+mod embed;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod gallery;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -22,13 +24,15 @@ mod idb;
 #[cfg(target_arch = "wasm32")]
 mod image_view;
 #[cfg(target_arch = "wasm32")]
-mod embed;
-#[cfg(target_arch = "wasm32")]
 mod instructions_view;
+#[cfg(target_arch = "wasm32")]
+mod js_api;
 #[cfg(target_arch = "wasm32")]
 mod layers_view;
 #[cfg(target_arch = "wasm32")]
 mod problems_view;
+#[cfg(target_arch = "wasm32")]
+mod seed;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod share;
 #[cfg(target_arch = "wasm32")]
@@ -39,16 +43,12 @@ mod stages;
 mod stages_view;
 #[cfg(target_arch = "wasm32")]
 mod storage;
+#[cfg(target_arch = "wasm32")]
+mod terminal_view;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod textops;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod workspace;
-#[cfg(target_arch = "wasm32")]
-mod js_api;
-#[cfg(target_arch = "wasm32")]
-mod seed;
-#[cfg(target_arch = "wasm32")]
-mod terminal_view;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
