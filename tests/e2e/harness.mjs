@@ -57,3 +57,38 @@ export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+/** Opens the playground in a fresh browser context (empty storage) and waits for the app. */
+export async function openApp(browser, url, { width = 1280, height = 800, colorScheme = 'light', hash = '' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(url + hash);
+  await page.waitForSelector('.status');
+  return { context, page, errors };
+}
+
+/** Replaces the editor's text as a paste would (one input event) and waits for the analysis. */
+export async function setDockerfile(page, text) {
+  await page.evaluate((t) => {
+    const area = document.querySelector('#dockerfile');
+    area.focus();
+    area.value = t;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  await page.waitForFunction((t) => document.querySelector('#dockerfile').value === t, text);
+  await waitAnalysed(page);
+}
+
+/** Waits until the analysis has caught up with the editor's text (the debounce ran). */
+export async function waitAnalysed(page) {
+  // The mirror re-renders the highlighted text after each analysis; compare it with the text
+  // on the lines in view, then give the debounce timer time to fire.
+  await page.waitForTimeout(150);
+  await page.waitForFunction(() => !document.querySelector('.status')?.dataset.pending);
+}
+
+export async function selectTab(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#panel-${name}`);
+}

@@ -23,10 +23,10 @@ test('first visit loads the seed example and lists its instructions', async () =
   assert.match(text, /^## Base image\nFROM ubuntu:22.04\n/);
   const rows = await page.$$eval('tr.instruction', (trs) => trs.map((tr) => ({
     line: tr.querySelector('td.line').textContent,
-    text: tr.querySelector('td.text').textContent,
+    text: tr.querySelector('td.text .kw').textContent,
     effect: tr.querySelector('td.effect').textContent,
   })));
-  assert.deepEqual(rows.map((r) => r.text.split(' ')[0]), ['FROM', 'LABEL', 'RUN', 'RUN', 'WORKDIR', 'COPY', 'RUN', 'EXPOSE', 'CMD']);
+  assert.deepEqual(rows.map((r) => r.text), ['FROM', 'LABEL', 'RUN', 'RUN', 'WORKDIR', 'COPY', 'RUN', 'EXPOSE', 'CMD']);
   assert.deepEqual(rows.map((r) => r.line), ['2', '4', '6', '8', '10', '12', '14', '16', '18']);
   assert.deepEqual(rows.map((r) => r.effect), ['new stage', 'metadata only', 'layer', 'layer', 'layer', 'layer', 'layer', 'metadata only', 'metadata only']);
   assert.match(await page.textContent('.status'), /9 instructions · 5 layers · 0 errors/);
@@ -45,6 +45,8 @@ test('each keystroke re-parses: typing an instruction adds a row, an unknown one
   const last = await page.$eval('tr.instruction:last-child', (tr) => tr.textContent);
   assert.match(last, /^19USER app/);
   await page.keyboard.type('\nFROMM scratch');
+  await page.waitForFunction(() => /1 errors?/.test(document.querySelector('.status').textContent));
+  await page.click('#tab-problems');
   await page.waitForSelector('.problem.error');
   const problem = await page.textContent('.problem.error');
   assert.match(problem, /20:1 .*unknown instruction: FROMM/);

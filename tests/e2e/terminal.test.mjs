@@ -26,6 +26,7 @@ test('docker build, images, history, tag and rmi in the terminal', async () => {
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(server.url);
+  await page.click('#tab-terminal');
   await page.waitForSelector('#terminal-input');
 
   const build = await type(page, 'docker build -t app .');
@@ -63,6 +64,7 @@ test('docker build, images, history, tag and rmi in the terminal', async () => {
 
   // The store survives a reload.
   await page.reload();
+  await page.click('#tab-terminal');
   await page.waitForSelector('#terminal-input');
   const after = await type(page, 'docker images');
   assert.match(after.stdout, /\napp {10}latest /);

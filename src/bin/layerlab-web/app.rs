@@ -1,74 +1,877 @@
-//! The playground's top-level component: holds the workspace and lays out the panels.
+//! The playground's top-level component: holds the workspace (Dockerfile text, build context,
+//! analysis) and lays out the top bar, the editor, the tabbed result panes and the status bar.
+//!
+//! Typing never waits for the engine: each keystroke only updates the text (colours and
+//! underlines computed for the previous text are carried over the edit), and the analysis
+//! runs on a short timer once typing pauses (at most every `MAX_WAIT_MS` while it goes on).
 
-use layerlab::analysis::{analyze, Analysis};
+use gloo::timers::callback::Timeout;
+use std::rc::Rc;
+
+use layerlab::analysis::{analyze, analyze_with_context, Analysis};
+use layerlab::catalog::base_images::BaseImageCatalog;
+use layerlab::catalog::distro_data::PackageDataset;
+use layerlab::catalog::packages::PackageCatalog;
+use layerlab::context::Context;
+use layerlab::diagnostic::Severity;
+use layerlab::image::{docker_save, oci_layout, Compression};
+use layerlab::simulate::{BuildOptions, Catalogs};
+use layerlab::syntax;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::editor::Editor;
-use crate::instructions_view::InstructionsView;
+use crate::context_view::ContextView;
+use crate::editor::{Editor, Mark, LINE_PX};
+use crate::gallery::EXAMPLES;
+use crate::highlight::{self, Token};
+use crate::image_view::{ImageView, REFERENCE};
+use crate::layers_view::LayersView;
+use crate::problems_view::ProblemsView;
+use crate::shared::Shared;
+use crate::stages::{self, Graph};
+use crate::stages_view::StagesView;
 use crate::terminal_view::TerminalView;
-use crate::{seed, storage};
+use crate::textops::{byte_to_utf16, Edit};
+use crate::{dom, idb, share, storage, workspace};
 
-#[function_component(App)]
-pub fn app() -> Html {
-    let text =
-        use_state(|| storage::load_dockerfile().unwrap_or_else(|| seed::DOCKERFILE.to_string()));
-    let analysis: Analysis = {
-        let text = (*text).clone();
-        use_memo(text, |t| analyze(t)).as_ref().clone()
-    };
+/// Quiet time after a keystroke before the analysis runs.
+const DEBOUNCE_MS: u32 = 90;
+/// Longest delay of an analysis while the user keeps typing.
+const MAX_WAIT_MS: u32 = 400;
+/// A full analysis (with the build simulation) slower than this is deferred while typing:
+/// the checks run at each pause, the simulation once typing has stopped for `SIMULATE_IDLE_MS`.
+const SLOW_SIMULATION_MS: f64 = 120.0;
+const SIMULATE_IDLE_MS: u32 = 1200;
 
-    // The terminal builds with the seed's files until the context panel provides them.
-    let context = use_memo((), |_| {
-        let files = seed::CONTEXT
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Layers,
+    Image,
+    Problems,
+    Stages,
+    Context,
+    Terminal,
+}
+
+impl Tab {
+    const ALL: [Tab; 6] = [
+        Tab::Layers,
+        Tab::Image,
+        Tab::Problems,
+        Tab::Stages,
+        Tab::Terminal,
+        Tab::Context,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Layers => "layers",
+            Tab::Image => "image",
+            Tab::Problems => "problems",
+            Tab::Stages => "stages",
+            Tab::Context => "context",
+            Tab::Terminal => "terminal",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    Examples,
+    Export,
+    Share,
+    Help,
+}
+
+pub enum Msg {
+    Input(String),
+    Analyze,
+    Simulate,
+    SelectTab(Tab),
+    TabKey(KeyboardEvent),
+    ToggleMenu(Menu),
+    CloseMenus,
+    ToggleTheme,
+    LoadExample(usize),
+    CopyShare,
+    Export(&'static str),
+    Jump(usize),
+    ContextChanged(Context),
+    ContextLoaded(Option<Context>),
+    SetTarget(Option<usize>),
+    SetBuildArg((String, String)),
+    CatalogLoaded(Result<Vec<u8>, String>),
+    PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
+    JumpLine(usize),
+}
+
+/// The share link offered in the Share popover.
+struct ShareLink {
+    url: String,
+    skipped: Vec<String>,
+}
+
+pub struct App {
+    text: Shared<String>,
+    /// The text the analysis, tokens and graph were computed for.
+    analysed: Shared<String>,
+    analysis: Shared<Analysis>,
+    tokens: Shared<Vec<Token>>,
+    marks: Shared<Vec<Mark>>,
+    graph: Shared<Graph>,
+    /// The graph was computed for an older text.
+    graph_stale: bool,
+    parse_ms: f64,
+    load_version: u64,
+    area: NodeRef,
+    tab: Tab,
+    menu: Option<Menu>,
+    dark: bool,
+    context: Shared<Context>,
+    /// The context was set by the user (or a link) before IndexedDB answered.
+    context_touched: bool,
+    target: Option<usize>,
+    build_args: Vec<(String, String)>,
+    share: Option<ShareLink>,
+    banner: Option<(bool, String)>,
+    debounce: Option<Timeout>,
+    max_wait: Option<Timeout>,
+    /// How long the last full analysis took, and whether the shown build is older than the
+    /// text (the simulation was deferred).
+    full_ms: f64,
+    simulation_pending: bool,
+    simulate_timer: Option<Timeout>,
+    /// The Debian package indexes were requested (they are fetched when a RUN uses apt).
+    packages_requested: bool,
+    /// Catalog data arrived since the last simulation (its cached steps are stale).
+    catalogs_changed: bool,
+    /// Base images (fetched after the first render) for the simulation.
+    catalogs: Rc<Catalogs>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &yew::Context<Self>) -> Self {
+        let seed = &EXAMPLES[0];
+        let mut text = storage::load_dockerfile().unwrap_or_else(|| seed.dockerfile.to_string());
+        let mut context = workspace::seed(seed.files);
+        let mut banner = None;
+        let mut context_touched = false;
+        // A share link wins over the saved work (and is removed from the address bar so a
+        // reload keeps the edits made since).
+        if let Some(hash) =
+            location_hash().filter(|h| h.starts_with(&format!("#{}", share::PREFIX)))
+        {
+            match share::decode(&hash) {
+                Ok(shared) => {
+                    text = shared.dockerfile;
+                    let files = shared
+                        .files
+                        .into_iter()
+                        .map(|(p, t)| (p, t.into_bytes()))
+                        .collect();
+                    match workspace::with_files(&Context::new(), files) {
+                        Ok(c) => context = c,
+                        Err(e) => {
+                            banner =
+                                Some((true, format!("The shared files could not be loaded: {e}")))
+                        }
+                    }
+                    context_touched = true;
+                    storage::save_dockerfile(&text);
+                    idb::save(&context);
+                    banner.get_or_insert((false, "Loaded the shared Dockerfile.".to_string()));
+                }
+                Err(e) => {
+                    banner = Some((
+                        true,
+                        format!(
+                            "This share link cannot be opened: {e}. Your saved work is unchanged."
+                        ),
+                    ))
+                }
+            }
+            clear_hash();
+        }
+        if !context_touched {
+            let link = ctx.link().clone();
+            idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
+        }
+        let dark = match storage::load_theme().as_deref() {
+            Some("dark") => true,
+            Some(_) => false,
+            None => prefers_dark(),
+        };
+        apply_theme(dark);
+        let text = Shared::new(text);
+        let mut app = App {
+            analysed: text.clone(),
+            text,
+            analysis: Shared::default(),
+            tokens: Shared::default(),
+            marks: Shared::default(),
+            graph: Shared::default(),
+            graph_stale: true,
+            parse_ms: 0.0,
+            load_version: 0,
+            area: NodeRef::default(),
+            tab: Tab::Layers,
+            menu: None,
+            dark,
+            context: Shared::new(context),
+            context_touched,
+            target: None,
+            build_args: Vec::new(),
+            share: None,
+            banner,
+            debounce: None,
+            max_wait: None,
+            catalogs: Rc::new(Catalogs::new(None)),
+            full_ms: 0.0,
+            simulation_pending: false,
+            simulate_timer: None,
+            packages_requested: false,
+            catalogs_changed: false,
+        };
+        // The base-image catalog is data, not code: fetched once the page is up.
+        let link = ctx.link().clone();
+        yew::platform::spawn_local(async move {
+            link.send_message(Msg::CatalogLoaded(
+                dom::fetch_bytes("data/base-images.json").await,
+            ));
+        });
+        app.run_analysis();
+        app
+    }
+
+    fn update(&mut self, ctx: &yew::Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Input(new_text) => {
+                let edit = Edit::between(&self.text, &new_text);
+                self.tokens = Shared::new(
+                    self.tokens
+                        .iter()
+                        .filter_map(|t| {
+                            edit.map_range(t.start, t.end).map(|(start, end)| Token {
+                                start,
+                                end,
+                                ..*t
+                            })
+                        })
+                        .collect(),
+                );
+                self.marks = Shared::new(
+                    self.marks
+                        .iter()
+                        .filter_map(|m| {
+                            edit.map_range(m.start, m.end).map(|(start, end)| Mark {
+                                start,
+                                end,
+                                ..m.clone()
+                            })
+                        })
+                        .collect(),
+                );
+                // Small texts are saved at once (a reload right after typing keeps them); big
+                // ones when the analysis runs.
+                if new_text.len() < 64 * 1024 {
+                    storage::save_dockerfile(&new_text);
+                }
+                self.text = Shared::new(new_text);
+                let link = ctx.link().clone();
+                self.debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
+                    link.send_message(Msg::Analyze)
+                }));
+                if self.max_wait.is_none() {
+                    let link = ctx.link().clone();
+                    self.max_wait = Some(Timeout::new(MAX_WAIT_MS, move || {
+                        link.send_message(Msg::Analyze)
+                    }));
+                }
+                true
+            }
+            Msg::Analyze => {
+                if self.text == self.analysed {
+                    self.debounce = None;
+                    self.max_wait = None;
+                    return false;
+                }
+                if self.full_ms > SLOW_SIMULATION_MS {
+                    self.run_checks();
+                    let link = ctx.link().clone();
+                    self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
+                        link.send_message(Msg::Simulate)
+                    }));
+                } else {
+                    self.run_analysis();
+                }
+                storage::save_dockerfile(&self.text);
+                self.request_packages(ctx);
+                true
+            }
+            Msg::Simulate => {
+                self.simulate_timer = None;
+                if !self.simulation_pending || self.text != self.analysed {
+                    return false;
+                }
+                self.run_analysis();
+                true
+            }
+            Msg::SelectTab(tab) => {
+                self.tab = tab;
+                if tab == Tab::Stages && self.graph_stale {
+                    self.update_graph(&syntax::parse(&self.analysed));
+                }
+                true
+            }
+            Msg::TabKey(e) => {
+                let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let next = match e.key().as_str() {
+                    "ArrowRight" => (i + 1) % Tab::ALL.len(),
+                    "ArrowLeft" => (i + Tab::ALL.len() - 1) % Tab::ALL.len(),
+                    "Home" => 0,
+                    "End" => Tab::ALL.len() - 1,
+                    _ => return false,
+                };
+                e.prevent_default();
+                self.tab = Tab::ALL[next];
+                if self.tab == Tab::Stages && self.graph_stale {
+                    self.update_graph(&syntax::parse(&self.analysed));
+                }
+                focus(&format!("tab-{}", self.tab.id()));
+                true
+            }
+            Msg::ToggleMenu(menu) => {
+                self.menu = if self.menu == Some(menu) {
+                    None
+                } else {
+                    Some(menu)
+                };
+                if self.menu == Some(Menu::Share) {
+                    let encoded = share::encode(&self.text, &workspace::files(&self.context));
+                    self.share = Some(ShareLink {
+                        url: format!("{}#{}", page_url(), encoded.fragment),
+                        skipped: encoded.skipped,
+                    });
+                }
+                true
+            }
+            Msg::CloseMenus => {
+                let changed = self.menu.is_some();
+                self.menu = None;
+                changed
+            }
+            Msg::ToggleTheme => {
+                self.dark = !self.dark;
+                apply_theme(self.dark);
+                storage::save_theme(if self.dark { "dark" } else { "light" });
+                true
+            }
+            Msg::LoadExample(i) => {
+                let Some(example) = EXAMPLES.get(i) else {
+                    return false;
+                };
+                self.text = Shared::new(example.dockerfile.to_string());
+                self.load_version += 1;
+                self.context = Shared::new(workspace::seed(example.files));
+                self.context_touched = true;
+                self.target = None;
+                self.build_args.clear();
+                self.menu = None;
+                self.banner = Some((false, format!("Loaded the example “{}”.", example.title)));
+                self.run_analysis();
+                storage::save_dockerfile(&self.text);
+                idb::save(&self.context);
+                true
+            }
+            Msg::CopyShare => {
+                if let Some(link) = &self.share {
+                    dom::copy_text(&link.url);
+                }
+                false
+            }
+            Msg::Export(kind) => {
+                self.menu = None;
+                let result = match kind {
+                    "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
+                    "oci" | "docker" => self.export_image(kind),
+                    _ => self.export_json(kind),
+                };
+                if let Err(e) = result {
+                    self.banner = Some((true, e));
+                }
+                true
+            }
+            Msg::Jump(i) => {
+                if self.text != self.analysed {
+                    self.run_analysis();
+                }
+                if let Some(d) = self.analysis.diagnostics.get(i) {
+                    self.select_span(d.span.start, d.span.end, d.line);
+                }
+                true
+            }
+            Msg::ContextChanged(context) => {
+                self.context = Shared::new(context);
+                self.context_touched = true;
+                idb::save(&self.context);
+                self.run_analysis();
+                true
+            }
+            Msg::ContextLoaded(loaded) => match loaded {
+                Some(context) if !self.context_touched => {
+                    self.context = Shared::new(context);
+                    self.run_analysis();
+                    true
+                }
+                _ => false,
+            },
+            Msg::SetTarget(target) => {
+                self.target = target;
+                self.run_analysis();
+                true
+            }
+            Msg::CatalogLoaded(result) => {
+                match result.and_then(|bytes| BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())) {
+                    Ok(catalog) => {
+                        self.catalogs = Rc::new(Catalogs::new(Some(catalog)));
+                        self.packages_requested = false;
+                        self.catalogs_changed = true;
+                        self.run_analysis();
+                        self.request_packages(ctx);
+                    }
+                    Err(e) => self.banner = Some((true, format!("The base-image catalog could not be loaded ({e}): base image layers are shown as unknown."))),
+                }
+                true
+            }
+            Msg::PackagesLoaded(dataset, result) => {
+                match result.and_then(|b| PackageCatalog::from_bytes(&b).map_err(|e| e.to_string()))
+                {
+                    Ok(catalog) => {
+                        self.catalogs.set_packages(dataset, catalog);
+                        self.catalogs_changed = true;
+                        self.run_analysis();
+                    }
+                    Err(e) => {
+                        self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
+                    }
+                }
+                true
+            }
+            Msg::JumpLine(line) => {
+                let start = layerlab::span::LineIndex::new(&self.text).line_start(line);
+                let end = self.text[start..]
+                    .find('\n')
+                    .map_or(self.text.len(), |e| start + e);
+                self.select_span(start, end, line);
+                false
+            }
+            Msg::SetBuildArg((name, value)) => {
+                self.build_args.retain(|(k, _)| *k != name);
+                if !value.is_empty() {
+                    self.build_args.push((name, value));
+                }
+                self.update_graph(&syntax::parse(&self.analysed));
+                self.run_analysis();
+                true
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &yew::Context<Self>, first_render: bool) {
+        if first_render {
+            // For the first-render measurement of the end-to-end tests (and anyone profiling).
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("layerlab:first-render");
+            }
+        }
+    }
+
+    fn view(&self, ctx: &yew::Context<Self>) -> Html {
+        let link = ctx.link();
+        let a = &self.analysis;
+        let errors = a
+            .diagnostics
             .iter()
-            .map(|(p, c)| (*p, c.as_bytes().to_vec()));
-        std::rc::Rc::new(layerlab::context::Context::from_files(files).unwrap_or_default())
-    });
-    let on_change = {
-        let text = text.clone();
-        Callback::from(move |t: String| {
-            storage::save_dockerfile(&t);
-            text.set(t);
-        })
-    };
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = a.diagnostics.len() - errors;
+        let problems = a.diagnostics.len();
+        let pending = self.text != self.analysed;
 
-    let errors = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == layerlab::diagnostic::Severity::Error)
-        .count();
+        let tab_button = |tab: Tab, label: Html| {
+            let selected = self.tab == tab;
+            html! {
+                <button role="tab" id={format!("tab-{}", tab.id())} aria-selected={selected.to_string()}
+                        aria-controls={format!("panel-{}", tab.id())} tabindex={if selected { "0" } else { "-1" }}
+                        class={classes!("tab", selected.then_some("active"))}
+                        onclick={link.callback(move |_| Msg::SelectTab(tab))}>{ label }</button>
+            }
+        };
+        let panel = match self.tab {
+            Tab::Layers => {
+                html! { <LayersView analysis={self.analysis.clone()} on_line={link.callback(Msg::JumpLine)} /> }
+            }
+            Tab::Image => html! { <ImageView analysis={self.analysis.clone()} /> },
+            Tab::Problems => {
+                html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
+            }
+            Tab::Stages => html! {
+                <StagesView graph={self.graph.clone()} target={self.target} build_args={self.build_args.clone()}
+                    on_target={link.callback(Msg::SetTarget)} on_build_arg={link.callback(Msg::SetBuildArg)} />
+            },
+            Tab::Terminal => html! {
+                <TerminalView dockerfile={AttrValue::from((*self.text).clone())} context={self.context.0.clone()} />
+            },
+            Tab::Context => {
+                html! { <ContextView context={self.context.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
+            }
+        };
+        let problems_badge = html! {
+            <>{ "Problems " }<span class={classes!("badge", (errors > 0).then_some("error"), (errors == 0 && warnings > 0).then_some("warning"))}>{ problems }</span></>
+        };
+
+        html! {
+            <div class="app" onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::CloseMenus))}>
+                <a class="skip-link" href="#dockerfile">{ "Skip to the editor" }</a>
+                <header class="topbar" role="banner">
+                    <h1 class="brand">{ "layerlab" }</h1>
+                    <div class="menu-wrap">
+                        <button class="button" aria-haspopup="true" aria-expanded={(self.menu == Some(Menu::Examples)).to_string()}
+                                aria-controls="examples-menu" id="examples-button"
+                                onclick={link.callback(|_| Msg::ToggleMenu(Menu::Examples))}>{ "Examples ▾" }</button>
+                        if self.menu == Some(Menu::Examples) {
+                            <ul class="menu" role="menu" id="examples-menu" aria-labelledby="examples-button">
+                                { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
+                                    <li role="none"><button role="menuitem" class="menu-item" data-example={ex.id}
+                                        onclick={link.callback(move |_| Msg::LoadExample(i))}>
+                                        <strong>{ ex.title }</strong><span class="muted">{ ex.description }</span></button></li>
+                                }) }
+                            </ul>
+                        }
+                    </div>
+                    <span class="spacer"></span>
+                    <div class="menu-wrap">
+                        <button class="button" id="share-button" aria-haspopup="dialog" aria-expanded={(self.menu == Some(Menu::Share)).to_string()}
+                                onclick={link.callback(|_| Msg::ToggleMenu(Menu::Share))}>{ "Share" }</button>
+                        if self.menu == Some(Menu::Share) {
+                            { self.share_popover(ctx) }
+                        }
+                    </div>
+                    <div class="menu-wrap">
+                        <button class="button" id="export-button" aria-haspopup="true" aria-expanded={(self.menu == Some(Menu::Export)).to_string()}
+                                onclick={link.callback(|_| Msg::ToggleMenu(Menu::Export))}>{ "Export ▾" }</button>
+                        if self.menu == Some(Menu::Export) {
+                            <ul class="menu right" role="menu" aria-labelledby="export-button">
+                                <li role="none"><button role="menuitem" class="menu-item" onclick={link.callback(|_| Msg::Export("dockerfile"))}>{ "Dockerfile" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-oci" onclick={link.callback(|_| Msg::Export("oci"))}>{ "OCI image layout (.tar)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-docker" onclick={link.callback(|_| Msg::Export("docker"))}>{ "docker load archive (.tar)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-config" onclick={link.callback(|_| Msg::Export("config"))}>{ "Image config (JSON)" }</button></li>
+                                <li role="none"><button role="menuitem" class="menu-item" id="export-manifest" onclick={link.callback(|_| Msg::Export("manifest"))}>{ "Image manifest (JSON)" }</button></li>
+                            </ul>
+                        }
+                    </div>
+                    <button class="button icon" id="theme-toggle" aria-pressed={self.dark.to_string()}
+                            aria-label={if self.dark { "Switch to the light theme" } else { "Switch to the dark theme" }}
+                            title="Light / dark theme" onclick={link.callback(|_| Msg::ToggleTheme)}>{ "◐" }</button>
+                    <button class="button icon" id="help-button" aria-haspopup="dialog" aria-expanded={(self.menu == Some(Menu::Help)).to_string()}
+                            aria-label="Help" title="Help" onclick={link.callback(|_| Msg::ToggleMenu(Menu::Help))}>{ "?" }</button>
+                    if self.menu == Some(Menu::Help) {
+                        { help_dialog(link.callback(|_| Msg::CloseMenus)) }
+                    }
+                </header>
+                if let Some((is_error, message)) = &self.banner {
+                    <p class={classes!("banner", is_error.then_some("error"))} role={if *is_error { "alert" } else { "status" }}>{ message }</p>
+                }
+                <main class="panes">
+                    <section class="pane editor-pane" aria-labelledby="editor-title">
+                        <h2 class="pane-title" id="editor-title">{ "Dockerfile" }</h2>
+                        <Editor text={self.text.clone()} tokens={self.tokens.clone()} marks={self.marks.clone()}
+                            load_version={self.load_version} area={self.area.clone()} on_input={link.callback(Msg::Input)} />
+                    </section>
+                    <section class="pane result-pane" aria-label="Results">
+                        <div class="tabs" role="tablist" aria-label="Results" onkeydown={link.callback(Msg::TabKey)}>
+                            { tab_button(Tab::Layers, html! { "Layers" }) }
+                            { tab_button(Tab::Image, html! { "Image" }) }
+                            { tab_button(Tab::Problems, problems_badge) }
+                            { tab_button(Tab::Stages, html! { "Stages" }) }
+                            { tab_button(Tab::Terminal, html! { "Terminal" }) }
+                            { tab_button(Tab::Context, html! { "Context" }) }
+                        </div>
+                        <div class="tab-panel" role="tabpanel" id={format!("panel-{}", self.tab.id())}
+                             aria-labelledby={format!("tab-{}", self.tab.id())} tabindex="0">
+                            { panel }
+                        </div>
+                    </section>
+                </main>
+                <footer class="status" data-pending={pending.then_some("1")}>
+                    <span class="timing">{ format!("parsed {:.1} ms", self.parse_ms) }</span>
+                    if self.simulation_pending {
+                        <span class="pending">{ format!("simulation paused while typing (it takes {:.0} ms)", self.full_ms) }</span>
+                    } else {
+                        <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
+                    }
+                    <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
+                        a.instructions.len(), a.layer_count(), errors, warnings) }</span>
+                    <span class="muted">{ "simulated build, no daemon" }</span>
+                </footer>
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Analyses the current text: diagnostics, highlighting, stage graph.
+    /// The checks only (parse, instructions, lints), keeping the last simulated build: what
+    /// runs at each typing pause when the simulation is slow.
+    fn run_checks(&mut self) {
+        self.debounce = None;
+        self.max_wait = None;
+        let start = dom::now_ms();
+        let mut analysis = analyze(&self.text);
+        analysis.build = self.analysis.build.clone();
+        self.simulation_pending = true;
+        self.finish(analysis, start);
+    }
+
+    fn run_analysis(&mut self) {
+        self.debounce = None;
+        self.max_wait = None;
+        self.simulate_timer = None;
+        self.simulation_pending = false;
+        let start = dom::now_ms();
+        let mut context = (*self.context).clone();
+        // `docker build .` sends the Dockerfile with the context (unless it is ignored).
+        if context.get(workspace::DOCKERFILE_PATH).is_none() {
+            let _ = context.insert_file(
+                workspace::DOCKERFILE_PATH,
+                self.text.as_bytes(),
+                layerlab::context::Metadata::with_mode(layerlab::context::DEFAULT_FILE_MODE),
+            );
+        }
+        let options = BuildOptions {
+            target: self.target.map(|t| t.to_string()),
+            build_args: self.build_args.clone(),
+            ..BuildOptions::default()
+        };
+        // New catalog data changes results without changing cache keys: start afresh then.
+        let previous = if std::mem::take(&mut self.catalogs_changed) {
+            None
+        } else {
+            self.analysis.build.clone()
+        };
+        let analysis = analyze_with_context(
+            self.text.as_bytes(),
+            &context,
+            &options,
+            &self.catalogs,
+            previous.as_ref().map(|b| &*b.0),
+        );
+        self.full_ms = dom::now_ms() - start;
+        self.finish(analysis, start);
+    }
+
+    /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
+    fn finish(&mut self, analysis: Analysis, start: f64) {
+        let parsed = syntax::parse(&self.text);
+        self.tokens = Shared::new(highlight::tokens_of(&parsed));
+        // The stage graph is only computed while its tab is open.
+        self.graph_stale = true;
+        if self.tab == Tab::Stages {
+            self.update_graph(&parsed);
+        }
+        self.parse_ms = dom::now_ms() - start;
+        self.marks = Shared::new(
+            analysis
+                .diagnostics
+                .iter()
+                .map(|d| Mark {
+                    start: d.span.start.min(self.text.len()),
+                    end: d.span.end.min(self.text.len()),
+                    severity: d.severity.as_str(),
+                    message: format!("{} [{}]", d.message, d.code),
+                })
+                .collect(),
+        );
+        self.analysis = Shared::new(analysis);
+        self.analysed = self.text.clone();
+    }
+
+    /// Fetches the Debian package indexes (a few MB, data not code) the first time a
+    /// Dockerfile installs packages with apt, so RUN apt-get gets size estimates.
+    fn request_packages(&mut self, ctx: &yew::Context<Self>) {
+        if self.packages_requested
+            || self.catalogs.base_images.is_none()
+            || !(self.text.contains("apt-get") || self.text.contains("apt "))
+        {
+            return;
+        }
+        self.packages_requested = true;
+        for dataset in [
+            PackageDataset::DebianBookwormAmd64,
+            PackageDataset::DebianTrixieAmd64,
+        ] {
+            let link = ctx.link().clone();
+            yew::platform::spawn_local(async move {
+                let url = format!("data/{}", dataset.file_name());
+                link.send_message(Msg::PackagesLoaded(dataset, dom::fetch_bytes(&url).await));
+            });
+        }
+    }
+
+    /// Downloads the image as an OCI layout or a `docker load` archive.
+    fn export_image(&self, kind: &str) -> Result<(), String> {
+        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
+        let layers = build.0.owned_layers();
+        let config = build.0.image_config();
+        let files = if kind == "docker" {
+            docker_save(config, &layers, REFERENCE)
+        } else {
+            oci_layout(config, &layers, REFERENCE, Compression::Gzip).map(|(f, _)| f)
+        }
+        .map_err(|e| format!("Cannot export the image: {e}"))?;
+        let name = if kind == "docker" {
+            "image-docker.tar"
+        } else {
+            "image-oci.tar"
+        };
+        dom::download(name, &files.to_tar(), "application/x-tar")
+    }
+
+    /// Downloads the config or manifest JSON exactly as written.
+    fn export_json(&self, kind: &str) -> Result<(), String> {
+        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
+        let art = build
+            .0
+            .artifacts(Compression::Gzip)
+            .map_err(|e| format!("Cannot export the image {kind}: {e}"))?;
+        if kind == "config" {
+            dom::download("config.json", &art.config_bytes, "application/json")
+        } else {
+            dom::download("manifest.json", &art.manifest_bytes, "application/json")
+        }
+    }
+
+    fn update_graph(&mut self, parsed: &syntax::Parsed) {
+        self.graph = Shared::new(stages::graph(parsed, &self.build_args));
+        self.graph_stale = false;
+        if self.target.is_some_and(|t| t >= self.graph.stages.len()) {
+            self.target = None;
+        }
+    }
+
+    /// Selects bytes `start..end` in the editor and scrolls them into view.
+    fn select_span(&self, start: usize, end: usize, line: usize) {
+        let Some(area) = self.area.cast::<HtmlTextAreaElement>() else {
+            return;
+        };
+        let (s, e) = (
+            byte_to_utf16(&self.text, start),
+            byte_to_utf16(&self.text, end),
+        );
+        let _ = area.focus();
+        let _ = area.set_selection_range(s as u32, e as u32);
+        let view = f64::from(area.client_height());
+        let top = ((line.saturating_sub(1)) as f64 * LINE_PX - view / 3.0).max(0.0);
+        area.set_scroll_top(top as i32);
+    }
+
+    fn share_popover(&self, ctx: &yew::Context<Self>) -> Html {
+        let Some(link) = &self.share else {
+            return html! {};
+        };
+        let len = link.url.len();
+        let too_big = len > share::MAX_URL_CHARS;
+        html! {
+            <div class="popover right" role="dialog" aria-label="Share link" id="share-dialog">
+                if too_big {
+                    <p class="notice error" role="alert">{ format!("The link would be {len} characters: too big to share. Remove large context files and try again.") }</p>
+                } else {
+                    <label for="share-url">{ "Link with the Dockerfile and the small text files:" }</label>
+                    <input id="share-url" type="text" readonly=true value={link.url.clone()} />
+                    <button class="button" onclick={ctx.link().callback(|_| Msg::CopyShare)}>{ "Copy link" }</button>
+                    if len > share::WARN_URL_CHARS {
+                        <p class="notice warning" role="status">{ format!("This link is {len} characters long: some chat tools and browsers cut links over {} characters.", share::WARN_URL_CHARS) }</p>
+                    }
+                }
+                if !link.skipped.is_empty() {
+                    <p class="notice" id="share-skipped">{ format!("Not included (binary or over {} KB): {}", share::MAX_FILE_BYTES / 1024, link.skipped.join(", ")) }</p>
+                }
+                <p class="muted">{ "The link's data is in the fragment (after #): it never reaches a server." }</p>
+            </div>
+        }
+    }
+}
+
+fn help_dialog(close: Callback<MouseEvent>) -> Html {
     html! {
-        <div class="app">
-            <header class="topbar">
-                <h1>{ "layerlab" }</h1>
-                <span class="tagline">{ "what docker build would do — simulated in your browser, no daemon" }</span>
-            </header>
-            <main class="panes">
-                <section class="pane editor-pane" aria-label="Dockerfile editor">
-                    <Editor text={AttrValue::from((*text).clone())} {on_change} />
-                </section>
-                <section class="pane result-pane" aria-label="Instructions">
-                    <h2>{ "Instructions" }</h2>
-                    <InstructionsView rows={analysis.instructions.clone()} />
-                    <ul class="problems" aria-label="Problems">
-                        { for analysis.diagnostics.iter().map(|d| html! {
-                            <li class={classes!("problem", d.severity.as_str())}>
-                                <span class="where">{ format!("{}:{}", d.line, d.column) }</span>
-                                { " " }<span class="code">{ &d.code }</span>
-                                { " " }<span class="message">{ &d.message }</span>
-                            </li>
-                        }) }
-                    </ul>
-                </section>
-                <section class="pane terminal-pane" aria-label="Terminal">
-                    <h2>{ "Terminal" }</h2>
-                    <TerminalView dockerfile={AttrValue::from((*text).clone())} context={(*context).clone()} />
-                </section>
-            </main>
-            <footer class="status" role="status">
-                { format!("{} instructions · {} layers · {} errors · simulated build, no daemon",
-                    analysis.instructions.len(), analysis.layer_count(), errors) }
-            </footer>
+        <div class="popover right help" role="dialog" aria-label="Help" id="help-dialog">
+            <h2>{ "layerlab" }</h2>
+            <p>{ "Write a Dockerfile on the left; the right side shows what docker build would do, computed in your browser — no Docker daemon, nothing uploaded." }</p>
+            <h3>{ "Keyboard" }</h3>
+            <ul>
+                <li><kbd>{ "Tab" }</kbd>{ " / " }<kbd>{ "Shift" }</kbd>{ "+" }<kbd>{ "Tab" }</kbd>{ " indent / outdent the selected lines" }</li>
+                <li><kbd>{ "Esc" }</kbd>{ " then " }<kbd>{ "Tab" }</kbd>{ " leave the editor" }</li>
+                <li><kbd>{ "←" }</kbd>{ " " }<kbd>{ "→" }</kbd>{ " switch result tabs; " }<kbd>{ "Enter" }</kbd>{ " on a problem selects it in the editor" }</li>
+                <li><kbd>{ "Ctrl" }</kbd>{ "+" }<kbd>{ "Z" }</kbd>{ " undo works as usual" }</li>
+            </ul>
+            <h3>{ "Your data" }</h3>
+            <p>{ "Your Dockerfile and build context are kept in this browser (localStorage and IndexedDB). Share links carry them in the URL fragment." }</p>
+            <button class="button" onclick={close}>{ "Close" }</button>
         </div>
+    }
+}
+
+fn location_hash() -> Option<String> {
+    web_sys::window()?
+        .location()
+        .hash()
+        .ok()
+        .filter(|h| !h.is_empty())
+}
+
+fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+fn clear_hash() {
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_url()));
+        }
+    }
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn apply_theme(dark: bool) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+    }
+}
+
+fn focus(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,22 +1,54 @@
 //! The layerlab playground: a Yew app that Trunk builds from `www/index.html`.
 //! All analysis happens in the `layerlab` engine; this binary only renders it.
+//!
+//! The modules without browser dependencies (highlighting, edit mapping, share links, the
+//! context workspace, the stage graph, the gallery) also build natively, so their unit tests
+//! run with `cargo test --bin layerlab-web`.
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod context_view;
+#[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]
 mod embed;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod gallery;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod highlight;
+#[cfg(target_arch = "wasm32")]
+mod idb;
+#[cfg(target_arch = "wasm32")]
+mod image_view;
 #[cfg(target_arch = "wasm32")]
 mod instructions_view;
 #[cfg(target_arch = "wasm32")]
 mod js_api;
 #[cfg(target_arch = "wasm32")]
+mod layers_view;
+#[cfg(target_arch = "wasm32")]
+mod problems_view;
+#[cfg(target_arch = "wasm32")]
 mod seed;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod share;
+#[cfg(target_arch = "wasm32")]
+mod shared;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod stages;
+#[cfg(target_arch = "wasm32")]
+mod stages_view;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]
 mod terminal_view;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod textops;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

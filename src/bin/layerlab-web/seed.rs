@@ -1,12 +1,8 @@
-//! The seed example loaded on a first visit: the tutorial this product grew from.
+//! The seed example (the first of the gallery), for the embeddable widget.
 
-pub const DOCKERFILE: &str = include_str!("../../../gallery/seed/Dockerfile");
+use crate::gallery::EXAMPLES;
+
+pub const DOCKERFILE: &str = EXAMPLES[0].dockerfile;
 
 /// The build context shipped with the seed example: (path, contents).
-pub const CONTEXT: &[(&str, &str)] = &[
-    ("app.py", include_str!("../../../gallery/seed/app.py")),
-    (
-        "requirements.txt",
-        include_str!("../../../gallery/seed/requirements.txt"),
-    ),
-];
+pub const CONTEXT: &[(&str, &str)] = EXAMPLES[0].files;

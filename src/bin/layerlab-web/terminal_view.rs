@@ -226,7 +226,6 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
 
     html! {
         <div class="terminal" onclick={focus}>
-            <style>{ TERMINAL_CSS }</style>
             <div class="terminal-screen" ref={screen_ref} role="log" aria-live="polite">
                 if screen.is_empty() {
                     <div class="terminal-banner">
@@ -267,20 +266,3 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
         </div>
     }
 }
-
-/// The panel's look (kept with the component so the panel works in any layout).
-const TERMINAL_CSS: &str = r#"
-.terminal-pane { grid-column: 1 / -1; border-top: 1px solid var(--border, #d0d7de); }
-.terminal-pane h2 { font-size: 1rem; margin: .25rem 1rem; }
-.terminal { background: #0d1117; color: #e6edf3; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; padding: 6px 10px; cursor: text; }
-.terminal-screen { max-height: 45vh; min-height: 8em; overflow: auto; }
-.terminal-banner { color: #8b949e; }
-.terminal-entry pre { margin: 0; white-space: pre; overflow-x: auto; font: inherit; }
-.terminal-command { color: #e6edf3; margin-top: 4px; }
-.terminal .prompt { color: #3fb950; user-select: none; }
-.terminal-stderr { color: #c9d1d9; }
-.terminal-entry.failed .terminal-stderr { color: #ff7b72; }
-.terminal-hint { color: #8b949e; }
-.terminal-prompt { display: flex; align-items: center; }
-.terminal-input { flex: 1; background: transparent; border: 0; outline: none; color: #e6edf3; font: inherit; padding: 2px 0; }
-"#;
