@@ -55,6 +55,24 @@ impl Catalogs {
         }
     }
 
+    /// What data the simulation can use, as a short string: a step simulated with different
+    /// data (the page's package indexes arriving after a first simulation) is not reused.
+    pub fn fingerprint(&self) -> String {
+        // Bundled data is loaded on first use and always the same: count it as present.
+        let loaded = |slot: &OnceLock<Option<PackageCatalog>>| match slot.get() {
+            _ if self.bundled_packages => '1',
+            Some(Some(_)) => '1',
+            _ => '0',
+        };
+        format!(
+            "base:{} bundled:{} bookworm:{} trixie:{}",
+            u8::from(self.base_images.is_some()),
+            u8::from(self.bundled_packages),
+            loaded(&self.bookworm),
+            loaded(&self.trixie)
+        )
+    }
+
     fn slot(&self, dataset: PackageDataset) -> &OnceLock<Option<PackageCatalog>> {
         match dataset {
             PackageDataset::DebianBookwormAmd64 => &self.bookworm,

@@ -1203,7 +1203,13 @@ impl<'a> Builder<'a> {
             extra,
         };
         let cache = self.cache_state(&key, &parts, false);
-        let reused = self.previous.and_then(|p| p.cache.get(&key)).cloned();
+        // BuildKit's cache would hit; the *simulated* result is reused only when it was made
+        // from the same catalog data (packages fetched since then give better estimates).
+        let reused = self
+            .previous
+            .filter(|p| p.catalogs_fingerprint == self.catalogs.fingerprint())
+            .and_then(|p| p.cache.get(&key))
+            .cloned();
         let (effects, certainty, built) = match reused {
             Some(r) => {
                 self.stats.steps_reused += 1;
@@ -1747,6 +1753,7 @@ impl<'a> Builder<'a> {
             final_layers: image_layers,
             cache: self.cache,
             parts: self.parts,
+            catalogs_fingerprint: self.catalogs.fingerprint(),
         };
         let built_bytes: u64 = build
             .final_layers

@@ -42,6 +42,10 @@ pub struct Build {
     /// Per step: what its cache key was made of (for the reasons of the next build).
     #[serde(skip)]
     pub(crate) parts: Vec<super::dispatch::KeyParts>,
+    /// The catalogs' data when this build was simulated ([`super::Catalogs::fingerprint`]):
+    /// results are reused by the next build only when it has the same data.
+    #[serde(skip)]
+    pub(crate) catalogs_fingerprint: String,
 }
 
 /// Built layers whose content is at most this many bytes get their tar and digests at once;
