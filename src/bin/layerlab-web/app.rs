@@ -771,7 +771,7 @@ impl App {
         let Some(fix) = self
             .advice
             .get(index)
-            .filter(|a| a.id == id)
+            .filter(|a| a.id == id && self.advice_text == self.text)
             .and_then(|a| a.fix.clone())
         else {
             self.banner = Some((
