@@ -3,7 +3,7 @@
 // that the editor's Ctrl+Z undoes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, screenshot, openApp, selectTab, waitAnalysed } from './harness.mjs';
+import { serveDist, launch, screenshot, openApp, selectTab, setDockerfile, waitAnalysed } from './harness.mjs';
 
 let server;
 let browser;
@@ -77,6 +77,18 @@ test('Advisor: numbered advice with lines and sizes, explanations, Apply fix und
   await page.waitForFunction((t) => document.querySelector('#dockerfile').value === t, before);
   await waitAnalysed(page);
   await page.waitForSelector('.advice[data-id="no-install-recommends"]', { timeout: 30000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Advisor: a build that follows the practices gets no advice, and says so', async () => {
+  const { context, page, errors } = await openApp(browser, server.url);
+  await selectTab(page, 'advisor');
+  await page.waitForSelector('.advice');
+  await setDockerfile(page, 'FROM scratch\nCOPY app.py /app/\n');
+  await page.waitForFunction(() => !document.querySelector('.advice'));
+  assert.match(await page.textContent('#panel-advisor .empty'), /No advice: this build already follows/);
+  assert.equal((await page.textContent('#tab-advisor')).replace(/\s+/g, ' ').trim(), 'Advisor 0');
   assert.deepEqual(errors, []);
   await context.close();
 });
