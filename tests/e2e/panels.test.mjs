@@ -54,7 +54,7 @@ test('Problems: each has code, severity and line; activating one selects its exa
 test('Tabs are an ARIA tablist, switched with the arrow keys', async () => {
   const { context, page, errors } = await openApp(browser, server.url);
   const roles = await page.$$eval('[role=tab]', (ts) => ts.map((t) => [t.id, t.getAttribute('aria-selected'), t.getAttribute('aria-controls')]));
-  assert.deepEqual(roles.map((r) => r[0]), ['tab-layers', 'tab-image', 'tab-problems', 'tab-stages', 'tab-terminal', 'tab-context']);
+  assert.deepEqual(roles.map((r) => r[0]), ['tab-layers', 'tab-image', 'tab-problems', 'tab-advisor', 'tab-stages', 'tab-terminal', 'tab-context']);
   assert.deepEqual(roles[0], ['tab-layers', 'true', 'panel-layers']);
   await page.focus('#tab-layers');
   await page.keyboard.press('ArrowRight');

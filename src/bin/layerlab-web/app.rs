@@ -8,7 +8,8 @@
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 
-use layerlab::analysis::{analyze, analyze_with_context, Analysis};
+use layerlab::advisor::{self, Advice};
+use layerlab::analysis::{analyze, analyze_with_context, Analysis, SharedBuild};
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::catalog::distro_data::PackageDataset;
 use layerlab::catalog::packages::PackageCatalog;
@@ -21,8 +22,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::advisor_view::AdvisorView;
 use crate::context_view::ContextView;
-use crate::editor::{Editor, Mark, LINE_PX};
+use crate::editor::{insert_text, Editor, Mark, LINE_PX};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
 use crate::image_view::{ImageView, REFERENCE};
@@ -49,16 +51,18 @@ pub enum Tab {
     Layers,
     Image,
     Problems,
+    Advisor,
     Stages,
     Context,
     Terminal,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Layers,
         Tab::Image,
         Tab::Problems,
+        Tab::Advisor,
         Tab::Stages,
         Tab::Terminal,
         Tab::Context,
@@ -69,6 +73,7 @@ impl Tab {
             Tab::Layers => "layers",
             Tab::Image => "image",
             Tab::Problems => "problems",
+            Tab::Advisor => "advisor",
             Tab::Stages => "stages",
             Tab::Context => "context",
             Tab::Terminal => "terminal",
@@ -104,6 +109,8 @@ pub enum Msg {
     CatalogLoaded(Result<Vec<u8>, String>),
     PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
     JumpLine(usize),
+    /// Apply the fix of the advice at this index (with this id).
+    ApplyFix((usize, &'static str)),
 }
 
 /// The share link offered in the Share popover.
@@ -148,6 +155,11 @@ pub struct App {
     catalogs_changed: bool,
     /// Base images (fetched after the first render) for the simulation.
     catalogs: Rc<Catalogs>,
+    /// The advisor's advice, computed once per simulated build.
+    advice: Shared<Vec<Advice>>,
+    /// The build and the text the advice was computed for.
+    advice_build: Option<SharedBuild>,
+    advice_text: Shared<String>,
 }
 
 impl Component for App {
@@ -208,6 +220,9 @@ impl Component for App {
         apply_theme(dark);
         let text = Shared::new(text);
         let mut app = App {
+            advice: Shared::default(),
+            advice_build: None,
+            advice_text: text.clone(),
             analysed: text.clone(),
             text,
             analysis: Shared::default(),
@@ -469,6 +484,10 @@ impl Component for App {
                 self.select_span(start, end, line);
                 false
             }
+            Msg::ApplyFix((index, id)) => {
+                self.apply_fix(index, id);
+                true
+            }
             Msg::SetBuildArg((name, value)) => {
                 self.build_args.retain(|(k, _)| *k != name);
                 if !value.is_empty() {
@@ -519,6 +538,11 @@ impl Component for App {
             Tab::Problems => {
                 html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
+            Tab::Advisor => html! {
+                <AdvisorView advice={self.advice.clone()} stale={self.advice_text != self.text}
+                    unavailable={self.advice_unavailable()} on_line={link.callback(Msg::JumpLine)}
+                    on_fix={link.callback(Msg::ApplyFix)} />
+            },
             Tab::Stages => html! {
                 <StagesView graph={self.graph.clone()} target={self.target} build_args={self.build_args.clone()}
                     on_target={link.callback(Msg::SetTarget)} on_build_arg={link.callback(Msg::SetBuildArg)} />
@@ -597,6 +621,7 @@ impl Component for App {
                             { tab_button(Tab::Layers, html! { "Layers" }) }
                             { tab_button(Tab::Image, html! { "Image" }) }
                             { tab_button(Tab::Problems, problems_badge) }
+                            { tab_button(Tab::Advisor, html! { <>{ "Advisor " }<span class={classes!("badge", (!self.advice.is_empty()).then_some("advisor-count"))}>{ self.advice.len() }</span></> }) }
                             { tab_button(Tab::Stages, html! { "Stages" }) }
                             { tab_button(Tab::Terminal, html! { "Terminal" }) }
                             { tab_button(Tab::Context, html! { "Context" }) }
@@ -684,6 +709,7 @@ impl App {
             self.update_graph(&parsed);
         }
         self.parse_ms = dom::now_ms() - start;
+        self.update_advice(analysis.build.as_ref(), &parsed);
         self.marks = Shared::new(
             analysis
                 .diagnostics
@@ -698,6 +724,110 @@ impl App {
         );
         self.analysis = Shared::new(analysis);
         self.analysed = self.text.clone();
+    }
+
+    /// Recomputes the advice when the simulated build changed (the checks-only analysis run
+    /// while typing keeps the previous build, and so the previous advice). `parsed` is the
+    /// current text, which a new build was simulated from.
+    fn update_advice(&mut self, build: Option<&SharedBuild>, parsed: &syntax::Parsed) {
+        if build == self.advice_build.as_ref() {
+            return;
+        }
+        self.advice = Shared::new(match build {
+            Some(b) => advisor::advise(&b.0, parsed, &self.catalogs),
+            None => Vec::new(),
+        });
+        self.advice_build = build.cloned();
+        self.advice_text = self.text.clone();
+    }
+
+    /// Why the Advisor has nothing to show, when it is not because all advice is followed.
+    fn advice_unavailable(&self) -> Option<AttrValue> {
+        if self.advice_build.is_none() {
+            Some(AttrValue::from(
+                "No advice yet: it needs a simulated build of this Dockerfile.",
+            ))
+        } else if self.advice.is_empty()
+            && self
+                .analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+        {
+            Some(AttrValue::from(
+                "No advice while the Dockerfile has errors: fix the errors in Problems first.",
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Applies the fix of advice `index` as one edit of the textarea (as if typed, so the
+    /// editor's Ctrl+Z undoes it). Advice computed for an older text is recomputed first.
+    fn apply_fix(&mut self, index: usize, id: &str) {
+        if self.advice_text != self.text {
+            self.run_analysis();
+        }
+        let Some(fix) = self
+            .advice
+            .get(index)
+            .filter(|a| a.id == id && self.advice_text == self.text)
+            .and_then(|a| a.fix.clone())
+        else {
+            self.banner = Some((
+                true,
+                "This advice changed with your last edits: review the Advisor again.".to_string(),
+            ));
+            return;
+        };
+        let old = (*self.text).clone();
+        let Some(new) = advisor::apply_fix(&old, &fix) else {
+            self.banner = Some((
+                true,
+                "The fix does not apply to the current text.".to_string(),
+            ));
+            return;
+        };
+        if !self.replace_as_typed(&old, &new) {
+            // No execCommand: replace the text as loading an example does (not undoable).
+            self.text = Shared::new(new);
+            self.load_version += 1;
+            self.run_analysis();
+            storage::save_dockerfile(&self.text);
+        }
+        self.banner = Some((
+            false,
+            format!(
+                "Applied: {} (Ctrl+Z in the editor undoes it).",
+                fix.description
+            ),
+        ));
+    }
+
+    /// Turns the textarea's `old` text into `new` with one `insertText` over the changed
+    /// range: the browser records it on its undo stack and fires the input event the editor
+    /// listens to. Returns false when the browser did not make the edit.
+    fn replace_as_typed(&self, old: &str, new: &str) -> bool {
+        let Some(area) = self.area.cast::<HtmlTextAreaElement>() else {
+            return false;
+        };
+        if area.value() != old {
+            return false;
+        }
+        let edit = Edit::between(old, new);
+        let (s, e) = (
+            byte_to_utf16(old, edit.start),
+            byte_to_utf16(old, edit.old_end),
+        );
+        let _ = area.focus();
+        let _ = area.set_selection_range(s as u32, e as u32);
+        let inserted = &new[edit.start..edit.new_end];
+        let done = if inserted.is_empty() {
+            delete_selection()
+        } else {
+            insert_text(inserted)
+        };
+        done && area.value() == new
     }
 
     /// Fetches the Debian package indexes (a few MB, data not code) the first time a
@@ -864,6 +994,15 @@ fn apply_theme(dark: bool) {
     {
         let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
     }
+}
+
+/// Deletes the editor's selection as the Delete key would (undoable).
+fn delete_selection() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|d| d.exec_command("delete").ok())
+        .unwrap_or(false)
 }
 
 fn focus(id: &str) {

@@ -376,7 +376,7 @@ fn indent(area: &HtmlTextAreaElement, outdent: bool) -> bool {
 }
 
 /// Inserts text at the selection as if typed (undoable).
-fn insert_text(text: &str) -> bool {
+pub fn insert_text(text: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<HtmlDocument>().ok())

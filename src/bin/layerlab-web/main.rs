@@ -6,6 +6,8 @@
 //! run with `cargo test --bin layerlab-web`.
 
 #[cfg(target_arch = "wasm32")]
+mod advisor_view;
+#[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod context_view;
