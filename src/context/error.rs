@@ -22,8 +22,6 @@ pub enum ContextError {
     NameTooLong { path: String, limit: usize },
     /// An entry under something that is not a directory (`file/child`, `link/child`).
     NotADirectory { path: String },
-    /// A symbolic link whose target is absolute or climbs above the context root.
-    SymlinkEscapes { path: String, target: String },
     /// A hard link whose target is outside the context or not an earlier regular file.
     BadHardLink { path: String, target: String },
     /// A device, FIFO, sparse file or other entry type a context cannot hold.
@@ -68,9 +66,6 @@ impl fmt::Display for ContextError {
             PathTooLong { path, limit } => write!(f, "{path:?}...: path longer than {limit} bytes"),
             NameTooLong { path, limit } => write!(f, "{path:?}: a file name is longer than {limit} bytes"),
             NotADirectory { path } => write!(f, "{path:?}: a parent of this path is not a directory"),
-            SymlinkEscapes { path, target } => {
-                write!(f, "{path:?}: symbolic link to {target:?} points outside the build context")
-            }
             BadHardLink { path, target } => {
                 write!(f, "{path:?}: hard link to {target:?} does not name an earlier file of the context")
             }

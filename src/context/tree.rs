@@ -254,8 +254,8 @@ impl Context {
         self.insert(path, Entry::new_dir(meta))
     }
 
-    /// Adds or replaces a symbolic link. The target must stay inside the context: it may not
-    /// be absolute nor climb above the root from the link's directory.
+    /// Adds or replaces a symbolic link. The target is kept as written; resolving it never
+    /// leaves the context (see [`check_symlink_target`]).
     pub fn insert_symlink(
         &mut self,
         path: &str,
@@ -483,27 +483,17 @@ impl Context {
     }
 }
 
-/// Refuses link targets that leave the context: absolute ones, and relative ones whose `..`
-/// components climb above the root from the link's own directory.
+/// Checks a link target. Any target is kept as written, absolute ones and ones that climb
+/// with `..` included, as `docker build` sends them: a link is data, and every resolution in
+/// the context ([`Context::resolve`]) treats the context root as `/`, so no target can reach
+/// outside it. Only an empty target or one with a NUL byte is invalid.
 pub(crate) fn check_symlink_target(link_path: &str, target: &str) -> Result<(), ContextError> {
-    let escapes = || ContextError::SymlinkEscapes {
-        path: link_path.to_string(),
-        target: target.to_string(),
-    };
     if target.is_empty() || target.contains('\0') {
         return Err(ContextError::InvalidPath {
             path: link_path.to_string(),
         });
     }
-    if target.starts_with('/') {
-        return Err(escapes());
-    }
-    let (parent, _) = split_parent(link_path);
-    let joined = super::path::join(parent, target);
-    match normalize_relative(&joined) {
-        Ok(_) => Ok(()),
-        Err(_) => Err(escapes()),
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -556,17 +546,26 @@ mod tests {
     }
 
     #[test]
-    fn symlink_targets_must_stay_inside() {
+    fn symlink_targets_are_kept_and_resolve_inside() {
         let mut ctx = Context::new();
         let meta = Metadata::with_mode(SYMLINK_MODE);
+        ctx.insert_file("etc/passwd", "ctx", Metadata::with_mode(0o644))
+            .expect("file");
         assert!(ctx.insert_symlink("a/link", "../b", meta).is_ok());
+        // Links that would leave the context on a real disk are kept as written (BuildKit
+        // sends them unchanged) and resolve with the context root as `/`.
+        ctx.insert_symlink("a/evil", "../../etc", meta)
+            .expect("kept");
+        ctx.insert_symlink("abs", "/etc/passwd", meta)
+            .expect("kept");
+        assert_eq!(ctx.resolve("abs", true).expect("resolves"), "etc/passwd");
+        assert_eq!(
+            ctx.resolve("a/evil/passwd", true).expect("resolves"),
+            "etc/passwd"
+        );
         assert!(matches!(
-            ctx.insert_symlink("a/evil", "../../etc", meta),
-            Err(ContextError::SymlinkEscapes { .. })
-        ));
-        assert!(matches!(
-            ctx.insert_symlink("abs", "/etc/passwd", meta),
-            Err(ContextError::SymlinkEscapes { .. })
+            ctx.insert_symlink("empty", "", meta),
+            Err(ContextError::InvalidPath { .. })
         ));
     }
 
