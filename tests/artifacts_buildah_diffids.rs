@@ -145,9 +145,10 @@ fn extra_context(dir: &Path) {
     write(&dir.join("tree/readonly"), b"ro\n", 0o444);
     std::os::unix::fs::symlink("nested/deeper/leaf.txt", dir.join("tree/leaf-link"))
         .expect("symlink");
-    // A dangling link inside the context. (An absolute target such as `/nowhere` is refused
-    // by layerlab: "points outside the build context"; not compared here.)
+    // A dangling link inside the context, and an absolute one (kept as written, as docker
+    // build sends it).
     std::os::unix::fs::symlink("no-such-file", dir.join("tree/dangling")).expect("symlink");
+    std::os::unix::fs::symlink("/nowhere", dir.join("tree/abs-link")).expect("symlink");
     write(&dir.join("secret.key"), b"do not copy\n", 0o600);
     write(&dir.join("build/out.o"), b"\x7fELF", 0o644);
     write(&dir.join(".dockerignore"), b"*.key\nbuild\n", 0o644);
