@@ -90,6 +90,20 @@ test('Stages: graph of FROM and COPY --from edges, target selection, build args 
   await context.close();
 });
 
+test('Stages: the build epoch sets the image times (SOURCE_DATE_EPOCH), fixed at 0 by default', async () => {
+  const { context, page, errors } = await openApp(browser, server.url);
+  await setDockerfile(page, 'FROM scratch\nCOPY app.py /app.py\n');
+  await selectTab(page, 'image');
+  await page.waitForFunction(() => (document.querySelector('#image-config')?.textContent ?? '').includes('1970-01-01T00:00:00Z'));
+  await selectTab(page, 'stages');
+  assert.equal(await page.inputValue('#build-epoch'), '0');
+  await page.fill('#build-epoch', '1700000000');
+  await selectTab(page, 'image');
+  await page.waitForFunction(() => (document.querySelector('#image-config')?.textContent ?? '').includes('2023-11-14T22:13:20Z'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Examples gallery: every example loads with its context; only the broken one has errors', async () => {
   const { context, page, errors } = await openApp(browser, server.url);
   await page.click('#examples-button');

@@ -105,6 +105,7 @@ pub enum Msg {
     ContextChanged(Context),
     ContextLoaded(Option<Context>),
     SetTarget(Option<usize>),
+    SetEpoch(i64),
     SetBuildArg((String, String)),
     CatalogLoaded(Result<Vec<u8>, String>),
     PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
@@ -140,6 +141,8 @@ pub struct App {
     context_touched: bool,
     target: Option<usize>,
     build_args: Vec<(String, String)>,
+    /// The build epoch (SOURCE_DATE_EPOCH): every layer entry's and history's time.
+    epoch: i64,
     share: Option<ShareLink>,
     banner: Option<(bool, String)>,
     debounce: Option<Timeout>,
@@ -240,6 +243,7 @@ impl Component for App {
             context_touched,
             target: None,
             build_args: Vec::new(),
+            epoch: 0,
             share: None,
             banner,
             debounce: None,
@@ -488,6 +492,11 @@ impl Component for App {
                 self.apply_fix(index, id);
                 true
             }
+            Msg::SetEpoch(epoch) => {
+                self.epoch = epoch;
+                self.run_analysis();
+                true
+            }
             Msg::SetBuildArg((name, value)) => {
                 self.build_args.retain(|(k, _)| *k != name);
                 if !value.is_empty() {
@@ -545,6 +554,7 @@ impl Component for App {
             },
             Tab::Stages => html! {
                 <StagesView graph={self.graph.clone()} target={self.target} build_args={self.build_args.clone()}
+                    epoch={self.epoch} on_epoch={link.callback(Msg::SetEpoch)}
                     on_target={link.callback(Msg::SetTarget)} on_build_arg={link.callback(Msg::SetBuildArg)} />
             },
             Tab::Terminal => html! {
@@ -680,6 +690,7 @@ impl App {
         let options = BuildOptions {
             target: self.target.map(|t| t.to_string()),
             build_args: self.build_args.clone(),
+            epoch: self.epoch,
             ..BuildOptions::default()
         };
         // New catalog data changes results without changing cache keys: start afresh then.

@@ -17,6 +17,9 @@ pub struct StagesProps {
     pub build_args: Vec<(String, String)>,
     pub on_target: Callback<Option<usize>>,
     pub on_build_arg: Callback<(String, String)>,
+    /// The build epoch (SOURCE_DATE_EPOCH, seconds).
+    pub epoch: i64,
+    pub on_epoch: Callback<i64>,
 }
 
 const NODE_W: f64 = 190.0;
@@ -136,6 +139,7 @@ pub fn stages_view(props: &StagesProps) -> Html {
                 { for image_nodes }
                 { for stage_nodes }
             </svg>
+            { epoch_field(props.epoch, props.on_epoch.clone()) }
             if !g.meta_args.is_empty() {
                 <fieldset class="build-args">
                     <legend>{ "Build args (global ARGs)" }</legend>
@@ -158,6 +162,30 @@ pub fn stages_view(props: &StagesProps) -> Html {
                 </fieldset>
             }
         </div>
+    }
+}
+
+/// The build epoch: the time written into every layer entry and history entry (BuildKit's
+/// SOURCE_DATE_EPOCH). Fixed (0) by default, so the same input always gives the same digests.
+fn epoch_field(epoch: i64, on_epoch: Callback<i64>) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        // A half-typed or invalid number keeps the current epoch.
+        if let Ok(v) = input.value().trim().parse::<i64>() {
+            if (0..=253_402_300_799).contains(&v) {
+                on_epoch.emit(v);
+            }
+        }
+    });
+    html! {
+        <fieldset class="build-args build-epoch">
+            <legend>{ "Build epoch (SOURCE_DATE_EPOCH)" }</legend>
+            <div class="build-arg">
+                <label for="build-epoch">{ "seconds" }</label>
+                <input id="build-epoch" type="number" min="0" step="1" value={epoch.to_string()} {oninput} />
+            </div>
+            <p class="muted">{ "The time of every layer entry and history entry. The same input with the same epoch always gives the same digests." }</p>
+        </fieldset>
     }
 }
 
