@@ -104,12 +104,16 @@ const SUMMARY_MAX_CHARS: usize = 120;
 
 /// Analyses a Dockerfile.
 pub fn analyze(text: &str) -> Analysis {
-    analyze_parsed(syntax::parse(text), &LintOptions::default())
+    let parsed = syntax::parse(text);
+    let typed = instructions::parse(&parsed.dockerfile);
+    analyze_parsed(parsed, &typed, &LintOptions::default())
 }
 
 /// Analyses a Dockerfile given as bytes (invalid UTF-8 is reported, not fatal).
 pub fn analyze_bytes(bytes: &[u8]) -> Analysis {
-    analyze_parsed(syntax::parse_bytes(bytes), &LintOptions::default())
+    let parsed = syntax::parse_bytes(bytes);
+    let typed = instructions::parse(&parsed.dockerfile);
+    analyze_parsed(parsed, &typed, &LintOptions::default())
 }
 
 /// Analyses a Dockerfile and simulates its build with `context` (see [`crate::simulate`]).
@@ -138,7 +142,7 @@ pub fn analyze_with_context(
             .flatten(),
         ..LintOptions::default()
     };
-    let mut analysis = analyze_parsed(parsed, &lint_options);
+    let mut analysis = analyze_parsed(parsed, &typed, &lint_options);
     // The lint already reports some findings the simulation also meets while expanding
     // (UndefinedVar): keep one of each (same code and message on overlapping spans).
     let mut extra: Vec<LocatedDiagnostic> = build
@@ -164,10 +168,13 @@ pub fn analyze_with_context(
 
 /// Parse errors, instruction errors and every lint finding (BuildKit checks, hadolint rules,
 /// layerlab's own), in source order.
-fn analyze_parsed(parsed: syntax::Parsed, lint_options: &LintOptions) -> Analysis {
+fn analyze_parsed(
+    parsed: syntax::Parsed,
+    typed: &instructions::Instructions,
+    lint_options: &LintOptions,
+) -> Analysis {
     let text = parsed.source.as_str();
-    let typed = instructions::parse(&parsed.dockerfile);
-    let findings = lint::check(&parsed, &typed, lint_options);
+    let findings = lint::check(&parsed, typed, lint_options);
     let rows = parsed
         .dockerfile
         .instructions
