@@ -9,6 +9,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod expand;
 pub mod fs;
+pub mod gostr;
 pub mod image;
 pub mod instructions;
 pub mod labcheck;

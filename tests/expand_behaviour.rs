@@ -58,7 +58,7 @@ fn error_texts_are_buildkits() {
     for (word, message) in cases {
         let expected = format!(
             "failed to process {}: {message}",
-            layerlab::expand::go_quote(word)
+            layerlab::gostr::go_quote(word)
         );
         assert_eq!(error_of(lex, word), expected, "{word:?}");
     }

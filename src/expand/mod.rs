@@ -46,6 +46,6 @@ mod pattern;
 mod unicode_class;
 
 pub use env::{Env, EnvLookup};
-pub use error::{go_quote, ExpandError, ExpandErrorKind};
+pub use error::{ExpandError, ExpandErrorKind};
 pub use lexer::{Expansion, Lex, VarRef, MAX_NESTING};
 pub use pattern::reverse_pattern;

@@ -1,7 +1,7 @@
 //! Go's `time.ParseDuration`, for HEALTHCHECK's `--interval`, `--timeout`, `--start-period`
 //! and `--start-interval` (same accepted syntax, same error texts).
 
-use crate::syntax::go_quote;
+use crate::gostr::go_quote;
 
 const UNITS: [(&str, u64); 9] = [
     ("ns", 1),

@@ -149,7 +149,7 @@ pub fn parse(dockerfile: &Dockerfile) -> Instructions {
                 "DuplicateStageName",
                 format!(
                     "Duplicate stage name {}, stage names should be unique",
-                    crate::syntax::go_quote(name)
+                    crate::gostr::go_quote(name)
                 ),
                 word.span,
             ));

@@ -7,10 +7,9 @@ use super::duration::parse_go_duration;
 use super::mount::{parse_device, parse_mount};
 use super::suggest;
 use super::Stage;
+use crate::gostr::go_quote;
 use crate::span::Span;
-use crate::syntax::{
-    chomp_heredoc_content, go_quote, parse_heredoc_word, Instruction, Keyword, Word,
-};
+use crate::syntax::{chomp_heredoc_content, parse_heredoc_word, Instruction, Keyword, Word};
 
 /// An instruction BuildKit rejects, with the span to underline.
 #[derive(Clone, Debug, PartialEq, Eq)]

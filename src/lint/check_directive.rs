@@ -39,7 +39,7 @@ pub fn parse_check_options(text: &str) -> Result<CheckConfig, String> {
         let Some((key, value)) = part.split_once('=') else {
             return Err(format!(
                 "invalid check option {}",
-                crate::syntax::go_quote(part)
+                crate::gostr::go_quote(part)
             ));
         };
         match key.trim() {
@@ -65,15 +65,15 @@ pub fn parse_check_options(text: &str) -> Result<CheckConfig, String> {
                 None => {
                     return Err(format!(
                         "failed to parse check option {}: strconv.ParseBool: parsing {}: invalid syntax",
-                        crate::syntax::go_quote(part),
-                        crate::syntax::go_quote(value.trim())
+                        crate::gostr::go_quote(part),
+                        crate::gostr::go_quote(value.trim())
                     ))
                 }
             },
             other => {
                 return Err(format!(
                     "invalid check option {}",
-                    crate::syntax::go_quote(other)
+                    crate::gostr::go_quote(other)
                 ))
             }
         }

@@ -1,7 +1,7 @@
 //! History `created_by` strings exactly as BuildKit's `dockerfile2llb` writes them
 //! (`commitToHistory` and its callers), and Go value formatting they rely on.
 
-use crate::expand::go_quote;
+use crate::gostr::go_quote;
 
 /// The comment BuildKit puts on every history entry it writes.
 pub const HISTORY_COMMENT: &str = "buildkit.dockerfile.v0";

@@ -1,7 +1,7 @@
 //! BuildKit's `Node.Dump()` S-expression format, byte for byte.
 
 use super::ast::{Dockerfile, Instruction};
-use super::line_parsers::go_quote;
+use crate::gostr::go_quote;
 
 impl Dockerfile {
     /// The AST as BuildKit's `result.AST.Dump()` prints it: one `(instruction …)` per line,

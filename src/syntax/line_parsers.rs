@@ -4,6 +4,7 @@
 
 use super::json_array::{parse_json_array, JsonError};
 use super::split::{is_go_space, is_go_space_byte, is_re_whitespace};
+use crate::gostr::go_quote;
 
 /// A value of the `Next` chain with its logical `start..end` (empty range: synthetic).
 pub(crate) type Tok = (String, usize, usize);
@@ -287,59 +288,6 @@ pub(crate) fn parse_health_config(text: &str, from: usize, to: usize) -> LineRes
     })
 }
 
-/// Go's `strconv.Quote`.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !is_go_print(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint` without the Unicode tables: control and
-/// format characters, separators other than U+0020, private-use code points and
-/// non-characters are not printable. (Unassigned code points are treated as printable.)
-fn is_go_print(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let format = matches!(u,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
-        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
-    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    let nonchar = (u & 0xFFFE) == 0xFFFE || (0xFDD0..=0xFDEF).contains(&u);
-    !(format || private || nonchar)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,14 +323,6 @@ mod tests {
         assert_eq!(
             parse_name_val(s, 0, s.len(), "ENV", '\\'),
             Err("ENV must have two arguments".to_string())
-        );
-    }
-
-    #[test]
-    fn quote_like_go() {
-        assert_eq!(
-            go_quote("a\"b\\c\n\u{0}\u{7f}♥\u{a0}\u{200b}"),
-            "\"a\\\"b\\\\c\\n\\x00\\x7f♥\\u00a0\\u200b\""
         );
     }
 }

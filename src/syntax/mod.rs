@@ -30,7 +30,7 @@
 //! * `ONBUILD ONBUILD …` is parsed at most [`MAX_ONBUILD_DEPTH`] levels deep (BuildKit
 //!   recurses without bound; its instructions layer rejects any nesting anyway).
 //! * `strconv.Quote`'s notion of a printable character is approximated without Unicode
-//!   tables (unassigned code points count as printable) in [`go_quote`].
+//!   tables (unassigned code points count as printable) in [`crate::gostr::go_quote`].
 //!
 //! Kept on purpose although odd: `extractBuilderFlags` scans bytes, so a non-ASCII byte in
 //! a flag word becomes the Latin-1 character of that value (`--chown=é` is stored as
@@ -60,7 +60,6 @@ mod split;
 pub use ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 pub use directives::{detect_syntax, parse_directive, DetectedDirective, DIRECTIVE_NAMES};
 pub use heredoc::{chomp_heredoc_content, heredocs_from_line, parse_heredoc_word, HeredocWord};
-pub use line_parsers::go_quote;
 pub use parser::{MAX_LINE_LEN, MAX_ONBUILD_DEPTH, NO_EMPTY_CONTINUATION, SYNTAX};
 
 use crate::diagnostic::Diagnostic;

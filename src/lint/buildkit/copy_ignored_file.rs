@@ -89,7 +89,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
                     cx.first_line_span(d.command.span),
                     format!(
                         "Attempting to {verb} file {} that is excluded by .dockerignore",
-                        crate::syntax::go_quote(&cleaned)
+                        crate::gostr::go_quote(&cleaned)
                     ),
                 );
             }

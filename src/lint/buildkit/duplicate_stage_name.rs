@@ -1,9 +1,9 @@
 //! DuplicateStageName: stage names should be unique.
 
 use crate::diagnostic::Severity;
+use crate::gostr::go_quote;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
-use crate::syntax::go_quote;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "DuplicateStageName",

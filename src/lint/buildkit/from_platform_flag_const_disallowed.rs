@@ -45,7 +45,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
             cx.first_line_span(stage.span),
             format!(
                 "FROM --platform flag should not use constant value {}",
-                crate::syntax::go_quote(&platform.value)
+                crate::gostr::go_quote(&platform.value)
             ),
         );
     }

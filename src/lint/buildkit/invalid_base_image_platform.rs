@@ -67,8 +67,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
                 cx.first_line_span(stage.span),
                 format!(
                     "Base image {reference} was pulled with platform {}, expected {} for current build",
-                    crate::syntax::go_quote(&actual),
-                    crate::syntax::go_quote(&requested)
+                    crate::gostr::go_quote(&actual),
+                    crate::gostr::go_quote(&requested)
                 ),
             );
         }

@@ -49,7 +49,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
             span,
             format!(
                 "Do not use ARG or ENV instructions for sensitive data ({kind} {})",
-                crate::syntax::go_quote(key)
+                crate::gostr::go_quote(key)
             ),
         );
     };

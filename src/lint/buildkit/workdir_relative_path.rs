@@ -36,7 +36,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
                 cx.first_line_span(d.command.span),
                 format!(
                     "Relative workdir {} can have unexpected results if the base image changes",
-                    crate::syntax::go_quote(&path)
+                    crate::gostr::go_quote(&path)
                 ),
             );
         }
