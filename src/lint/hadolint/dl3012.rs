@@ -18,20 +18,8 @@ pub const DOC: RuleDoc = RuleDoc {
     off_by_default: false,
 };
 
-use super::model::plain;
+use super::model::report_repeated_in_stage;
 
 pub fn check(cx: &LintContext<'_>, out: &mut Report) {
-    let mut seen = false;
-    for h in plain(cx) {
-        match h.kind() {
-            Keyword::From => seen = false,
-            Keyword::Healthcheck => {
-                if seen {
-                    out.push_summary(h.span(cx));
-                }
-                seen = true;
-            }
-            _ => {}
-        }
-    }
+    report_repeated_in_stage(cx, out, Keyword::Healthcheck);
 }

@@ -3,7 +3,7 @@
 //! see the instruction inside `ONBUILD` (`rule <> onbuild rule`). This module flattens the
 //! syntax tree into that view, with hadolint's word helpers (quote dropping, image parts).
 
-use crate::lint::context::LintContext;
+use crate::lint::context::{LintContext, Report};
 use crate::lint::run_scripts::ParsedRun;
 use crate::span::Span;
 use crate::syntax::{Instruction, Keyword};
@@ -148,6 +148,24 @@ pub fn base_image(inst: &Instruction) -> BaseImage<'_> {
         platform: inst
             .flag("platform")
             .map(|f| drop_quotes(f.value.as_deref().unwrap_or(""))),
+    }
+}
+
+/// Reports every `keyword` instruction after the first one of the same stage (only the last
+/// takes effect): DL3012 (HEALTHCHECK), DL4003 (CMD), DL4004 (ENTRYPOINT).
+pub fn report_repeated_in_stage(cx: &LintContext<'_>, out: &mut Report, keyword: Keyword) {
+    let mut seen = false;
+    for h in plain(cx) {
+        match h.kind() {
+            Keyword::From => seen = false,
+            k if k == keyword => {
+                if seen {
+                    out.push_summary(h.span(cx));
+                }
+                seen = true;
+            }
+            _ => {}
+        }
     }
 }
 
