@@ -16,7 +16,8 @@ apt_norecommends=()
 if [ "$what" = test ]; then
   # chromium + chromedriver: browser tests. buildah/skopeo/umoci/oci-image-tool/runc/busybox and
   # a registry: real tools the tests compare layerlab against (see ../shared/docs/oracles.md).
-  apt_packages=(chromium chromium-driver buildah skopeo jq umoci oci-image-tool runc busybox-static)
+  # bzip2, xz-utils, zstd: the real compressors the compressed-context and ADD tests use.
+  apt_packages=(chromium chromium-driver buildah skopeo jq umoci oci-image-tool runc busybox-static bzip2 xz-utils zstd)
   apt_norecommends=(docker-registry)
 fi
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

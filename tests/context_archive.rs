@@ -245,10 +245,14 @@ fn garbage_is_not_an_archive() {
         matches!(result, Err(ContextError::NotAnArchive { .. })),
         "{result:?}"
     );
+    // bzip2's magic and nothing behind it: a cut stream, not an unsupported format.
     let result = Context::from_archive(b"BZh91AY&SY".to_vec());
-    assert_eq!(
-        result,
-        Err(ContextError::UnsupportedCompression { format: "bzip2" })
+    assert!(
+        matches!(
+            result,
+            Err(ContextError::Truncated { .. } | ContextError::MalformedArchive { .. })
+        ),
+        "{result:?}"
     );
     let error = Context::from_archive(b"short".to_vec()).expect_err("short");
     assert!(

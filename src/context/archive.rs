@@ -1,11 +1,12 @@
-//! Loading a context from a `.tar` or `.tar.gz` buffer, as `docker build - < ctx.tar.gz`
-//! takes it.
+//! Loading a context from a tar buffer, plain or compressed with gzip, bzip2, xz or zstd, as
+//! `docker build - < ctx.tar.zst` takes it (moby's `DecompressStream`).
 //!
 //! The format is detected by magic bytes. Plain tar is read without copying file data: each
-//! file is a view into the archive buffer. Gzip is decompressed as a stream (multi-member,
-//! like Go's `compress/gzip`), each file read straight into its own buffer, with the total
+//! file is a view into the archive buffer. A compressed one is decompressed as a stream
+//! ([`super::decompress`]), each file read straight into its own buffer, with the total
 //! bounded by [`Limits::max_context_bytes`] and the expansion ratio by
-//! [`Limits::max_compression_ratio`], so a bomb is refused after a bounded amount of work.
+//! [`Limits::max_compression_ratio`], so a bomb is refused after a bounded amount of work,
+//! whatever the compression.
 //!
 //! Extension records (GNU long names, PAX headers) are handled here rather than by the
 //! `tar` crate so that their size is bounded before they are read into memory. Names are
@@ -13,10 +14,10 @@
 
 use std::io::{self, Cursor, Read};
 
-use flate2::read::MultiGzDecoder;
 use tar::{Archive, EntryType};
 
 use super::content::{FileContent, SharedBuffer};
+use super::decompress::{decompressed, is_bomb};
 use super::error::ContextError;
 use super::limits::Limits;
 use super::tree::{Context, Metadata, SYMLINK_MODE};
@@ -83,12 +84,12 @@ fn looks_like_tar(bytes: &[u8]) -> bool {
 }
 
 impl Context {
-    /// Loads a `.tar` or `.tar.gz` buffer with the default limits.
+    /// Loads a tar buffer (plain, gzip, bzip2, xz or zstd) with the default limits.
     pub fn from_archive(bytes: Vec<u8>) -> Result<Context, ContextError> {
         Context::from_archive_with_limits(bytes, Limits::default())
     }
 
-    /// Loads a `.tar` or `.tar.gz` buffer with explicit limits.
+    /// Loads a tar buffer (plain, gzip, bzip2, xz or zstd) with explicit limits.
     pub fn from_archive_with_limits(
         bytes: Vec<u8>,
         limits: Limits,
@@ -99,21 +100,14 @@ impl Context {
                 let reader = Cursor::new(buffer.bytes());
                 load_tar(reader, Some(&buffer), limits)
             }
-            ArchiveFormat::Gzip => {
-                let counted = CountingReader {
-                    inner: bytes.as_slice(),
-                    consumed: 0,
-                };
-                let guarded = BombGuard {
-                    decoder: MultiGzDecoder::new(counted),
-                    produced: 0,
-                    limits,
-                };
-                load_tar(guarded, None, limits)
+            format @ (ArchiveFormat::Gzip
+            | ArchiveFormat::Bzip2
+            | ArchiveFormat::Xz
+            | ArchiveFormat::Zstd) => {
+                let reader = decompressed(format, &bytes, limits)
+                    .map_err(|e| archive_error(e, &limits))?;
+                load_tar(reader, None, limits)
             }
-            ArchiveFormat::Bzip2 => Err(ContextError::UnsupportedCompression { format: "bzip2" }),
-            ArchiveFormat::Xz => Err(ContextError::UnsupportedCompression { format: "xz" }),
-            ArchiveFormat::Zstd => Err(ContextError::UnsupportedCompression { format: "zstd" }),
             ArchiveFormat::Unknown if bytes.len() < 512 && !bytes.is_empty() => {
                 Err(ContextError::NotAnArchive {
                     detail: format!("only {} bytes, shorter than a tar header", bytes.len()),
@@ -127,59 +121,9 @@ impl Context {
     }
 }
 
-/// Counts the compressed bytes the decoder has consumed.
-struct CountingReader<'a> {
-    inner: &'a [u8],
-    consumed: u64,
-}
-
-impl Read for CountingReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.consumed += n as u64;
-        Ok(n)
-    }
-}
-
-/// The marker error a [`BombGuard`] raises, recognised after the tar layer wraps it.
-#[derive(Debug)]
-struct BombDetected;
-
-impl std::fmt::Display for BombDetected {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("decompression ratio exceeded")
-    }
-}
-
-impl std::error::Error for BombDetected {}
-
-/// Stops decompression when the output grows implausibly faster than the input.
-struct BombGuard<'a> {
-    decoder: MultiGzDecoder<CountingReader<'a>>,
-    produced: u64,
-    limits: Limits,
-}
-
-impl Read for BombGuard<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.decoder.read(buf)?;
-        self.produced += n as u64;
-        let consumed = self.decoder.get_ref().consumed.max(1);
-        if self.produced > self.limits.compression_ratio_grace_bytes
-            && self.produced / consumed > self.limits.max_compression_ratio
-        {
-            return Err(io::Error::other(BombDetected));
-        }
-        Ok(n)
-    }
-}
-
-/// Maps an I/O error from the tar/gzip layers to a context error.
+/// Maps an I/O error from the tar and decompression layers to a context error.
 fn archive_error(error: io::Error, limits: &Limits) -> ContextError {
-    if error
-        .get_ref()
-        .is_some_and(|inner| inner.is::<BombDetected>())
-    {
+    if is_bomb(&error) {
         return ContextError::CompressionBomb {
             ratio_limit: limits.max_compression_ratio,
         };
@@ -189,6 +133,14 @@ fn archive_error(error: io::Error, limits: &Limits) -> ContextError {
         io::ErrorKind::UnexpectedEof => ContextError::Truncated { detail },
         _ if detail.contains("failed to read entire block") => ContextError::Truncated { detail },
         _ if detail.contains("checksum mismatch") => ContextError::NotAnArchive { detail },
+        // The decompression layers name themselves (`xz: …`, see `decompress::Named`).
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::Other
+            if ["gzip: ", "bzip2: ", "xz: ", "zstd: "]
+                .iter()
+                .any(|p| detail.starts_with(p)) =>
+        {
+            ContextError::MalformedArchive { detail }
+        }
         io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData
             if detail.contains("gzip") || detail.contains("deflate") =>
         {

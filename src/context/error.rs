@@ -34,10 +34,8 @@ pub enum ContextError {
     CompressionBomb { ratio_limit: u64 },
     /// The archive ends in the middle of a header or of a file's data.
     Truncated { detail: String },
-    /// The bytes are not a tar archive (nor gzip-compressed tar).
+    /// The bytes are not a tar archive (nor a compressed one).
     NotAnArchive { detail: String },
-    /// A compression other than gzip (`docker build -` also takes bzip2, xz and zstd).
-    UnsupportedCompression { format: &'static str },
     /// Another malformation of the archive.
     MalformedArchive { detail: String },
     /// Reading a folder from disk failed.
@@ -78,9 +76,6 @@ impl fmt::Display for ContextError {
             ),
             Truncated { detail } => write!(f, "the archive is truncated: {detail}"),
             NotAnArchive { detail } => write!(f, "not a tar archive: {detail}"),
-            UnsupportedCompression { format } => {
-                write!(f, "{format}-compressed contexts are not supported; use a plain or gzip-compressed tar")
-            }
             MalformedArchive { detail } => write!(f, "malformed tar archive: {detail}"),
             Io { path, detail } => write!(f, "{path}: {detail}"),
             NotFound { path } => write!(f, "{path:?}: not found in the build context"),

@@ -3,7 +3,8 @@
 //!
 //! * [`Context`] holds directories, files (real bytes, stored once) and symbolic links with
 //!   mode, owner and mtime. Load it from individual files ([`Context::from_files`]), a folder
-//!   ([`Context::from_dir`], native only) or a `.tar`/`.tar.gz` buffer
+//!   ([`Context::from_dir`], native only) or a tar buffer, plain or compressed with gzip,
+//!   bzip2, xz or zstd
 //!   ([`Context::from_archive`]); every load is bounded by [`Limits`].
 //! * [`Dockerignore`] reads an ignore file exactly as `moby/patternmatcher` does and says which
 //!   pattern (and line) excluded a path; [`Context::dockerignore_for`] picks the file BuildKit
@@ -15,6 +16,7 @@
 
 mod archive;
 mod content;
+mod decompress;
 mod dockerignore;
 mod error;
 #[cfg(not(target_arch = "wasm32"))]
@@ -28,6 +30,8 @@ mod query;
 mod tree;
 
 pub use archive::{detect_format, ArchiveFormat};
+pub(crate) use decompress::{decompress_all, decompress_prefix, DecompressError};
+pub use decompress::{format_name, MAX_XZ_MEMORY_KIB, MAX_ZSTD_WINDOW_BYTES};
 pub use content::{ContentDigest, FileContent};
 pub use dockerignore::{
     ignore_file_candidates, read_ignore_lines, Dockerignore, DockerignoreError, Exclusion,

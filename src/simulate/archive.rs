@@ -1,10 +1,18 @@
-//! `ADD` of a local archive: BuildKit detects tar (plain or compressed) by content and
-//! extracts it into the destination directory. Plain tar and gzip are extracted here; bzip2,
-//! xz and zstd are recognised but their bytes cannot be decompressed (honestly unknown).
+//! `ADD` of a local archive: BuildKit detects a tar archive, plain or compressed (gzip,
+//! bzip2, xz, zstd: moby's `DecompressStream`), by content — the decompressed stream must
+//! start with a tar header — and extracts it into the destination directory.
+//!
+//! Decompression is bounded like a build context's ([`Limits`]: the ratio guard against
+//! bombs, the entry count) and by [`MAX_EXTRACTED_BYTES`]; an archive past those bounds is
+//! honestly unknown ([`Unpacked::Opaque`]). One whose first header reads but which is
+//! damaged further on makes the step fail, as BuildKit's untar does ([`Unpacked::Failed`]).
 
 use std::io::Read;
 
-use crate::context::{detect_format, ArchiveFormat};
+use crate::context::{
+    decompress_all, decompress_prefix, detect_format, format_name, ArchiveFormat,
+    DecompressError, Limits,
+};
 
 /// Largest decompressed archive layerlab extracts (guards against decompression bombs).
 pub const MAX_EXTRACTED_BYTES: u64 = 1 << 30;
@@ -37,31 +45,49 @@ pub enum Unpacked {
     NotArchive,
     /// Extracted entries.
     Entries(Vec<ArchiveEntry>),
-    /// An archive layerlab cannot decompress (its format), or a damaged one (why).
+    /// An archive layerlab cannot hold (past its bounds): why.
     Opaque(String),
+    /// An archive whose extraction fails part-way (BuildKit's build fails): why.
+    Failed(String),
 }
 
 /// Sniffs and extracts `bytes` the way BuildKit's `AttemptUnpack` does.
 pub fn unpack(bytes: &[u8]) -> Unpacked {
-    match detect_format(bytes) {
-        ArchiveFormat::Tar => read_tar(bytes),
-        ArchiveFormat::Gzip => {
-            let mut out = Vec::new();
-            let decoder = flate2::read::GzDecoder::new(bytes);
-            match decoder.take(MAX_EXTRACTED_BYTES + 1).read_to_end(&mut out) {
-                Ok(n) if n as u64 > MAX_EXTRACTED_BYTES => {
-                    Unpacked::Opaque("gzip archive larger than 1 GiB once decompressed".into())
-                }
-                Ok(_) if looks_like_tar(&out) => read_tar(&out),
-                // BuildKit copies a compressed non-tar file as it is.
+    let limits = Limits::default();
+    let format = detect_format(bytes);
+    match format {
+        ArchiveFormat::Tar => read_tar(bytes, &limits),
+        ArchiveFormat::Gzip | ArchiveFormat::Bzip2 | ArchiveFormat::Xz | ArchiveFormat::Zstd => {
+            let name = format_name(format);
+            match decompress_all(format, bytes, limits, MAX_EXTRACTED_BYTES) {
+                Ok(out) if looks_like_tar(&out) => read_tar(&out, &limits),
+                // A compressed file that is not a tar is copied as it is.
                 Ok(_) => Unpacked::NotArchive,
-                Err(_) => Unpacked::NotArchive,
+                Err(DecompressError::Bomb) => Unpacked::Opaque(format!(
+                    "{name} archive that expands more than {} times (a likely decompression bomb)",
+                    limits.max_compression_ratio
+                )),
+                Err(DecompressError::TooLarge) => Unpacked::Opaque(format!(
+                    "{name} archive larger than {} MiB once decompressed",
+                    MAX_EXTRACTED_BYTES >> 20
+                )),
+                Err(DecompressError::Truncated(why) | DecompressError::Corrupt(why)) => {
+                    damaged(format, bytes, &why)
+                }
             }
         }
-        ArchiveFormat::Bzip2 => Unpacked::Opaque("bzip2".into()),
-        ArchiveFormat::Xz => Unpacked::Opaque("xz".into()),
-        ArchiveFormat::Zstd => Unpacked::Opaque("zstd".into()),
         ArchiveFormat::Unknown => Unpacked::NotArchive,
+    }
+}
+
+/// A compressed stream that fails part-way: an archive (and a failed step) when its start
+/// decompresses to a tar header, as `IsArchivePath` reads only that far; otherwise a file.
+fn damaged(format: ArchiveFormat, bytes: &[u8], why: &str) -> Unpacked {
+    match decompress_prefix(format, bytes, 512) {
+        Ok(head) if head.len() == 512 && looks_like_tar(&head) => {
+            Unpacked::Failed(why.to_string())
+        }
+        _ => Unpacked::NotArchive,
     }
 }
 
@@ -69,21 +95,27 @@ fn looks_like_tar(bytes: &[u8]) -> bool {
     matches!(detect_format(bytes), ArchiveFormat::Tar)
 }
 
-fn read_tar(bytes: &[u8]) -> Unpacked {
+fn read_tar(bytes: &[u8], limits: &Limits) -> Unpacked {
     let mut archive = tar::Archive::new(bytes);
     let entries = match archive.entries() {
         Ok(e) => e,
-        Err(e) => return Unpacked::Opaque(format!("damaged tar: {e}")),
+        Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
     };
     let mut out = Vec::new();
     for entry in entries {
+        if out.len() >= limits.max_entries {
+            return Unpacked::Opaque(format!(
+                "tar archive with more than {} entries",
+                limits.max_entries
+            ));
+        }
         let mut entry = match entry {
             Ok(e) => e,
-            Err(e) => return Unpacked::Opaque(format!("damaged tar: {e}")),
+            Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
         };
         let raw_path = match entry.path() {
             Ok(p) => p.to_string_lossy().into_owned(),
-            Err(e) => return Unpacked::Opaque(format!("damaged tar: {e}")),
+            Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
         };
         let path = clean_member(&raw_path);
         if path.is_empty() {
@@ -116,7 +148,7 @@ fn read_tar(bytes: &[u8]) -> Unpacked {
         } else if ty.is_file() || ty == tar::EntryType::Continuous {
             let mut data = Vec::new();
             if let Err(e) = entry.read_to_end(&mut data) {
-                return Unpacked::Opaque(format!("damaged tar: {e}"));
+                return Unpacked::Failed(format!("damaged tar: {e}"));
             }
             ArchiveEntryKind::File(data)
         } else {
@@ -178,6 +210,7 @@ mod tests {
         let gz = gz.finish().expect("gz");
         assert!(matches!(unpack(&gz), Unpacked::Entries(_)));
         assert!(matches!(unpack(b"plain text"), Unpacked::NotArchive));
-        assert!(matches!(unpack(b"BZh91AY&SY"), Unpacked::Opaque(_)));
+        // bzip2 magic with nothing behind it: not an archive, copied as a file.
+        assert!(matches!(unpack(b"BZh91AY&SY"), Unpacked::NotArchive));
     }
 }

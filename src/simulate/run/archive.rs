@@ -1,5 +1,5 @@
-//! `tar -x` of an archive already in the tree (plain or gzip; the extraction itself is the
-//! one ADD uses). GNU tar run as root keeps the members' owners, modes and mtimes;
+//! `tar -x` of an archive already in the tree (plain, or compressed with gzip, bzip2, xz or
+//! zstd, which GNU tar recognises by content; the extraction itself is the one ADD uses). GNU tar run as root keeps the members' owners, modes and mtimes;
 //! `-C DIR` and `--strip-components=N` are honoured. Other tar modes are not simulated.
 
 use super::exec::{Call, Outcome, Sim, Stream};
@@ -101,7 +101,11 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
     };
     let entries = match unpack(&bytes) {
         Unpacked::Entries(entries) => entries,
-        Unpacked::Opaque(why) => return unknown_archive(sim, call, &format!("{why} archive")),
+        Unpacked::Opaque(why) => return unknown_archive(sim, call, &why),
+        // GNU tar's words for an archive that ends or breaks part-way.
+        Unpacked::Failed(_) => {
+            return Outcome::fail("tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now")
+        }
         Unpacked::NotArchive => return Outcome::fail("tar: This does not look like a tar archive"),
     };
     let dest = sim.abs(directory.as_deref().unwrap_or("."));
