@@ -104,8 +104,8 @@ impl Context {
             | ArchiveFormat::Bzip2
             | ArchiveFormat::Xz
             | ArchiveFormat::Zstd) => {
-                let reader = decompressed(format, &bytes, limits)
-                    .map_err(|e| archive_error(e, &limits))?;
+                let reader =
+                    decompressed(format, &bytes, limits).map_err(|e| archive_error(e, &limits))?;
                 load_tar(reader, None, limits)
             }
             ArchiveFormat::Unknown if bytes.len() < 512 && !bytes.is_empty() => {

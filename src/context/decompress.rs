@@ -43,11 +43,23 @@ impl std::fmt::Display for BombDetected {
 
 impl std::error::Error for BombDetected {}
 
-/// Whether an I/O error is (or wraps) a [`BombDetected`].
+/// Whether an I/O error is, or wraps (as the tar reader's errors do), a [`BombDetected`].
 pub(crate) fn is_bomb(error: &io::Error) -> bool {
-    error
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error
         .get_ref()
-        .is_some_and(|inner| inner.is::<BombDetected>())
+        .map(|e| e as &(dyn std::error::Error + 'static));
+    while let Some(e) = cause {
+        if e.is::<BombDetected>() {
+            return true;
+        }
+        if let Some(inner) = e.downcast_ref::<io::Error>() {
+            if is_bomb(inner) {
+                return true;
+            }
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// The lower-case name of a compression, as error messages and notes print it.
@@ -149,65 +161,6 @@ impl<D: Read> Read for Named<D> {
                 io::Error::new(e.kind(), format!("{}: {text}", self.name))
             }
         })
-    }
-}
-
-/// Decompresses all of `bytes` into memory, guarded, with at most `max_output` bytes.
-pub(crate) fn decompress_all(
-    format: ArchiveFormat,
-    bytes: &[u8],
-    limits: Limits,
-    max_output: u64,
-) -> Result<Vec<u8>, DecompressError> {
-    let reader = decompressed(format, bytes, limits).map_err(DecompressError::from_io)?;
-    let mut out = Vec::new();
-    let read = reader
-        .take(max_output.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(DecompressError::from_io)?;
-    if read as u64 > max_output {
-        return Err(DecompressError::TooLarge);
-    }
-    Ok(out)
-}
-
-/// The first `n` decompressed bytes of `bytes` (fewer if the stream is shorter).
-pub(crate) fn decompress_prefix(
-    format: ArchiveFormat,
-    bytes: &[u8],
-    n: usize,
-) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(n);
-    decompressed(format, bytes, Limits::default())?
-        .take(n as u64)
-        .read_to_end(&mut out)?;
-    Ok(out)
-}
-
-/// Why decompressing failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum DecompressError {
-    /// The ratio guard tripped.
-    Bomb,
-    /// More output than the caller's bound.
-    TooLarge,
-    /// The compressed stream ends early.
-    Truncated(String),
-    /// The compressed stream is damaged (bad header, bad check, bad data).
-    Corrupt(String),
-}
-
-impl DecompressError {
-    fn from_io(error: io::Error) -> DecompressError {
-        if is_bomb(&error) {
-            return DecompressError::Bomb;
-        }
-        let text = error.to_string();
-        if error.kind() == io::ErrorKind::UnexpectedEof || text.contains("unexpected end") {
-            DecompressError::Truncated(text)
-        } else {
-            DecompressError::Corrupt(text)
-        }
     }
 }
 

@@ -30,9 +30,9 @@ mod query;
 mod tree;
 
 pub use archive::{detect_format, ArchiveFormat};
-pub(crate) use decompress::{decompress_all, decompress_prefix, DecompressError};
-pub use decompress::{format_name, MAX_XZ_MEMORY_KIB, MAX_ZSTD_WINDOW_BYTES};
 pub use content::{ContentDigest, FileContent};
+pub(crate) use decompress::{decompressed, is_bomb};
+pub use decompress::{format_name, MAX_XZ_MEMORY_KIB, MAX_ZSTD_WINDOW_BYTES};
 pub use dockerignore::{
     ignore_file_candidates, read_ignore_lines, Dockerignore, DockerignoreError, Exclusion,
     IgnoreLine, DEFAULT_IGNORE_FILE, MAX_IGNORE_LINE_BYTES,

@@ -110,7 +110,8 @@ pub struct AddCommand {
     pub chown: Option<FlagValue>,
     pub chmod: Option<FlagValue>,
     pub link: bool,
-    pub keep_git_dir: bool,
+    /// `--keep-git-dir` when given (`value` is `true` or `false`).
+    pub keep_git_dir: Option<FlagValue>,
     pub checksum: Option<FlagValue>,
     pub exclude: Vec<FlagValue>,
     /// `--unpack` when given (`None`: BuildKit's default, unpack local archives only).

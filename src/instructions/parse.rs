@@ -168,7 +168,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                 chown: f.get("chown").cloned(),
                 chmod: f.get("chmod").cloned(),
                 link: f.is_true("link"),
-                keep_git_dir: f.is_true("keep-git-dir"),
+                keep_git_dir: f.get("keep-git-dir").cloned(),
                 checksum: f.get("checksum").cloned(),
                 exclude: f.all("exclude"),
                 unpack: f.get("unpack").map(|v| v.value == "true"),

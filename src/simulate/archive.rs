@@ -1,18 +1,17 @@
 //! `ADD` of a local archive: BuildKit detects a tar archive, plain or compressed (gzip,
-//! bzip2, xz, zstd: moby's `DecompressStream`), by content — the decompressed stream must
-//! start with a tar header — and extracts it into the destination directory.
+//! bzip2, xz, zstd: moby's `DecompressStream`), by content — `IsArchivePath`: the
+//! decompressed stream's first tar header reads — and extracts it into the destination.
 //!
-//! Decompression is bounded like a build context's ([`Limits`]: the ratio guard against
-//! bombs, the entry count) and by [`MAX_EXTRACTED_BYTES`]; an archive past those bounds is
-//! honestly unknown ([`Unpacked::Opaque`]). One whose first header reads but which is
-//! damaged further on makes the step fail, as BuildKit's untar does ([`Unpacked::Failed`]).
+//! The stream is read as untar reads it: entry by entry, up to the end-of-archive blocks
+//! (a stream damaged after them goes unnoticed, as in Go). Decompression is bounded like a
+//! build context's ([`Limits`]: the ratio guard against bombs, the entry count) and by
+//! [`MAX_EXTRACTED_BYTES`]; an archive past those bounds is honestly unknown
+//! ([`Unpacked::Opaque`]). One whose first header reads but which breaks further on makes
+//! the step fail, as BuildKit's untar does ([`Unpacked::Failed`]).
 
 use std::io::Read;
 
-use crate::context::{
-    decompress_all, decompress_prefix, detect_format, format_name, ArchiveFormat,
-    DecompressError, Limits,
-};
+use crate::context::{decompressed, detect_format, format_name, is_bomb, ArchiveFormat, Limits};
 
 /// Largest decompressed archive layerlab extracts (guards against decompression bombs).
 pub const MAX_EXTRACTED_BYTES: u64 = 1 << 30;
@@ -56,53 +55,40 @@ pub fn unpack(bytes: &[u8]) -> Unpacked {
     let limits = Limits::default();
     let format = detect_format(bytes);
     match format {
-        ArchiveFormat::Tar => read_tar(bytes, &limits),
-        ArchiveFormat::Gzip | ArchiveFormat::Bzip2 | ArchiveFormat::Xz | ArchiveFormat::Zstd => {
-            let name = format_name(format);
-            match decompress_all(format, bytes, limits, MAX_EXTRACTED_BYTES) {
-                Ok(out) if looks_like_tar(&out) => read_tar(&out, &limits),
-                // A compressed file that is not a tar is copied as it is.
-                Ok(_) => Unpacked::NotArchive,
-                Err(DecompressError::Bomb) => Unpacked::Opaque(format!(
-                    "{name} archive that expands more than {} times (a likely decompression bomb)",
-                    limits.max_compression_ratio
-                )),
-                Err(DecompressError::TooLarge) => Unpacked::Opaque(format!(
-                    "{name} archive larger than {} MiB once decompressed",
-                    MAX_EXTRACTED_BYTES >> 20
-                )),
-                Err(DecompressError::Truncated(why) | DecompressError::Corrupt(why)) => {
-                    damaged(format, bytes, &why)
-                }
-            }
-        }
         ArchiveFormat::Unknown => Unpacked::NotArchive,
+        ArchiveFormat::Tar => read_tar(bytes, format, &limits),
+        _ => match decompressed(format, bytes, limits) {
+            Ok(reader) => read_tar(reader, format, &limits),
+            // A compressed file that does not even start decoding is copied as it is.
+            Err(_) => Unpacked::NotArchive,
+        },
     }
 }
 
-/// A compressed stream that fails part-way: an archive (and a failed step) when its start
-/// decompresses to a tar header, as `IsArchivePath` reads only that far; otherwise a file.
-fn damaged(format: ArchiveFormat, bytes: &[u8], why: &str) -> Unpacked {
-    match decompress_prefix(format, bytes, 512) {
-        Ok(head) if head.len() == 512 && looks_like_tar(&head) => {
-            Unpacked::Failed(why.to_string())
+/// Reads the entries of a tar stream. Until the first header has read, a failure means
+/// "not an archive" (the file is copied as it is); after it, the extraction fails.
+fn read_tar<R: Read>(reader: R, format: ArchiveFormat, limits: &Limits) -> Unpacked {
+    let name = format_name(format);
+    let broken = |started: bool, error: std::io::Error| {
+        if is_bomb(&error) {
+            Unpacked::Opaque(format!(
+                "{name} archive that expands more than {} times (a likely decompression bomb)",
+                limits.max_compression_ratio
+            ))
+        } else if started {
+            Unpacked::Failed(error.to_string())
+        } else {
+            Unpacked::NotArchive
         }
-        _ => Unpacked::NotArchive,
-    }
-}
-
-fn looks_like_tar(bytes: &[u8]) -> bool {
-    matches!(detect_format(bytes), ArchiveFormat::Tar)
-}
-
-fn read_tar(bytes: &[u8], limits: &Limits) -> Unpacked {
-    let mut archive = tar::Archive::new(bytes);
+    };
+    let mut archive = tar::Archive::new(reader);
     let entries = match archive.entries() {
         Ok(e) => e,
-        Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
+        Err(e) => return broken(false, e),
     };
     let mut out = Vec::new();
-    for entry in entries {
+    let mut total: u64 = 0;
+    for (index, entry) in entries.enumerate() {
         if out.len() >= limits.max_entries {
             return Unpacked::Opaque(format!(
                 "tar archive with more than {} entries",
@@ -111,11 +97,11 @@ fn read_tar(bytes: &[u8], limits: &Limits) -> Unpacked {
         }
         let mut entry = match entry {
             Ok(e) => e,
-            Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
+            Err(e) => return broken(index > 0, e),
         };
         let raw_path = match entry.path() {
             Ok(p) => p.to_string_lossy().into_owned(),
-            Err(e) => return Unpacked::Failed(format!("damaged tar: {e}")),
+            Err(e) => return broken(true, e),
         };
         let path = clean_member(&raw_path);
         if path.is_empty() {
@@ -146,9 +132,16 @@ fn read_tar(bytes: &[u8], limits: &Limits) -> Unpacked {
                 .unwrap_or_default();
             ArchiveEntryKind::Hardlink(target)
         } else if ty.is_file() || ty == tar::EntryType::Continuous {
+            total = total.saturating_add(entry.size());
+            if total > MAX_EXTRACTED_BYTES {
+                return Unpacked::Opaque(format!(
+                    "{name} archive larger than {} MiB once extracted",
+                    MAX_EXTRACTED_BYTES >> 20
+                ));
+            }
             let mut data = Vec::new();
             if let Err(e) = entry.read_to_end(&mut data) {
-                return Unpacked::Failed(format!("damaged tar: {e}"));
+                return broken(true, e);
             }
             ArchiveEntryKind::File(data)
         } else {
@@ -163,6 +156,10 @@ fn read_tar(bytes: &[u8], limits: &Limits) -> Unpacked {
             gid,
             mtime,
         });
+    }
+    if out.is_empty() {
+        // Go's `tar.Reader.Next` finds no header: `IsArchivePath` says no.
+        return Unpacked::NotArchive;
     }
     Unpacked::Entries(out)
 }

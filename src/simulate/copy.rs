@@ -13,10 +13,11 @@ use sha2::{Digest as _, Sha256};
 
 use super::archive::{unpack, ArchiveEntryKind, Unpacked};
 use super::chmod::Chmod;
+use super::git_ref::{parse_git_ref, GitParse};
 use super::owner::Owner;
 use super::paths::{base_name, is_git, is_url, join_abs};
 use super::source::{Source, SourceContent, SourceKind};
-use crate::context::{contains_wildcards, go_match};
+use crate::context::{contains_wildcards, MatchInfo, PatternMatcher};
 use crate::fs::{Content, Meta, Node, Tree};
 
 /// A COPY/ADD after expansion.
@@ -35,6 +36,10 @@ pub struct CopySpec {
     pub excludes: Vec<String>,
     /// `ADD --unpack`; `None` = unpack local archives.
     pub unpack: Option<bool>,
+    /// `ADD --checksum` (already validated by [`super::git_ref::check_sources`]).
+    pub checksum: Option<String>,
+    /// `ADD --keep-git-dir` when given.
+    pub keep_git_dir: Option<bool>,
     pub epoch: i64,
 }
 
@@ -57,6 +62,8 @@ pub enum CopyOp {
     },
     /// A hard link inside an extracted archive.
     Hardlink { path: String, existing: String },
+    /// The copy fails here (an archive damaged past its first header), with this error.
+    Fail { message: String },
     /// Bytes known only at build time (URL download).
     Unknown {
         path: String,
@@ -92,6 +99,7 @@ pub fn plan(
     hashes: &mut HashCounter,
 ) -> Result<CopyPlan, String> {
     let mut plan = CopyPlan::default();
+    let excludes = exclude_matcher(&spec.excludes)?;
     let owner = spec.chown.clone();
     let parent_meta = Meta::new(
         0o755,
@@ -189,20 +197,48 @@ pub fn plan(
                 origin: src.clone(),
                 size: None,
             });
-            plan.unknown.push(format!(
-                "{src} is downloaded at build time (content unknown)"
-            ));
-            plan.inputs.push((src.clone(), String::new()));
+            let checksum = spec.checksum.as_deref().filter(|c| !c.is_empty());
+            plan.unknown.push(match checksum {
+                Some(c) => format!(
+                    "{src} is downloaded at build time (content unknown; BuildKit checks it is {c})"
+                ),
+                None => format!("{src} is downloaded at build time (content unknown)"),
+            });
+            // With --checksum the content is pinned, and BuildKit's cache key is that digest.
+            plan.inputs
+                .push((src.clone(), checksum.unwrap_or_default().to_string()));
             continue;
         }
         if is_git(&src) {
+            let GitParse::Git(git) = parse_git_ref(&src) else {
+                continue;
+            };
+            let keep = git.keep_git_dir.or(spec.keep_git_dir).unwrap_or(false);
+            let checksum = spec.checksum.as_deref().filter(|c| !c.is_empty());
+            // The repository (or its subdir) is copied as a directory's contents into dest.
             plan.ops.push(CopyOp::Dir {
                 path: dest_dir.clone(),
                 meta: parent_meta,
             });
-            plan.unknown
-                .push(format!("{src} is cloned at build time (content unknown)"));
-            plan.inputs.push((src.clone(), String::new()));
+            if keep {
+                plan.ops.push(CopyOp::Dir {
+                    path: join_abs(&dest_dir, ".git"),
+                    meta: parent_meta,
+                });
+            }
+            plan.unknown.push(format!(
+                "{} is cloned at build time into {dest_dir} (files unknown)",
+                super::git_ref::describe(&git, keep, checksum)
+            ));
+            let pinned = if git.checksum.is_empty() {
+                checksum.unwrap_or_default()
+            } else {
+                git.checksum.as_str()
+            };
+            plan.inputs.push((
+                format!("{}#{}:{}", git.remote, git.reference, git.subdir),
+                format!("keep-git-dir={keep} checksum={pinned}"),
+            ));
             continue;
         }
         for m in matches {
@@ -225,11 +261,14 @@ pub fn plan(
             } else {
                 String::new()
             };
-            if !spec.excludes.is_empty()
-                && !matches!(item.kind, SourceKind::Dir(_))
-                && excluded(&spec.excludes, &rel_name)
-            {
-                continue;
+            if let Some(matcher) = &excludes {
+                if !matches!(item.kind, SourceKind::Dir(_))
+                    && matcher
+                        .matches_or_parent_matches(&rel_name)
+                        .unwrap_or(false)
+                {
+                    continue;
+                }
             }
             match &item.kind {
                 SourceKind::Dir(_) => {
@@ -258,9 +297,15 @@ pub fn plan(
                             meta: Meta::new(item.mode, own.uid, own.gid, own.mtime),
                         });
                     }
-                    copy_dir(
-                        spec, source, &resolved, &target, "", &mut plan, hashes, &meta_of,
-                    );
+                    let mut walk = DirWalk {
+                        source,
+                        excludes: excludes.as_ref(),
+                        plan: &mut plan,
+                        hashes,
+                        meta_of: &meta_of,
+                        pending: Vec::new(),
+                    };
+                    walk.copy_dir(&resolved, &target, "", &MatchInfo::default());
                 }
                 _ => {
                     let target = if spec.parents {
@@ -302,9 +347,15 @@ pub fn plan(
                                             meta: parent_meta,
                                         });
                                         plan.unknown.push(format!(
-                                            "{m} is a {why} archive BuildKit extracts; layerlab \
-                                             cannot read its entries"
+                                            "{m} is a {why}: BuildKit extracts it, layerlab \
+                                             does not hold its entries"
                                         ));
+                                        continue;
+                                    }
+                                    Unpacked::Failed(why) => {
+                                        plan.ops.push(CopyOp::Fail {
+                                            message: format!("failed to unpack {m}: {why}"),
+                                        });
                                         continue;
                                     }
                                 }
@@ -352,65 +403,107 @@ pub fn plan(
     Ok(plan)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn copy_dir(
-    spec: &CopySpec,
-    source: Source<'_>,
-    src_dir: &str,
-    dst_dir: &str,
-    rel: &str,
-    plan: &mut CopyPlan,
-    hashes: &mut HashCounter,
-    meta_of: &dyn Fn(u32, bool, u32, u32, i64, bool) -> Meta,
-) {
-    let Some(item) = source.get(src_dir) else {
-        return;
-    };
-    let SourceKind::Dir(children) = item.kind else {
-        return;
-    };
-    for name in children {
-        let child_rel = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
-        };
-        if excluded(&spec.excludes, &child_rel) {
-            continue;
-        }
-        let child_src = source.child(src_dir, &name);
-        let Some(child) = source.get(&child_src) else {
-            continue;
-        };
-        let target = join_abs(dst_dir, &name);
-        let meta = meta_of(
-            child.mode,
-            matches!(child.kind, SourceKind::Dir(_)),
-            child.uid,
-            child.gid,
-            child.mtime,
-            source.is_context(),
-        );
-        match &child.kind {
-            SourceKind::Dir(_) => {
-                plan.ops.push(CopyOp::Dir {
-                    path: target.clone(),
-                    meta,
-                });
-                copy_dir(
-                    spec, source, &child_src, &target, &child_rel, plan, hashes, meta_of,
-                );
-            }
-            SourceKind::File(content) => {
-                record_input(plan, &child_src, content, hashes);
-                push_item(plan, &target, &child.kind, meta);
-            }
-            SourceKind::Symlink(t) => {
-                plan.inputs.push((child_src.clone(), format!("->{t}")));
-                push_item(plan, &target, &child.kind, meta);
+/// The walk below a copied directory, with fsutil's copier semantics for `--exclude`: each
+/// entry's path relative to the copied directory is matched with patternmatcher's
+/// `MatchesUsingParentResults`; an excluded file is skipped, an excluded directory is not
+/// created but still walked (a later `!pattern` may re-include something inside it), and
+/// it is created, with its own metadata, only when something below it is copied.
+struct DirWalk<'w, 'p> {
+    source: Source<'w>,
+    excludes: Option<&'w PatternMatcher>,
+    plan: &'p mut CopyPlan,
+    hashes: &'p mut HashCounter,
+    meta_of: &'w dyn Fn(u32, bool, u32, u32, i64, bool) -> Meta,
+    /// The directories entered so far: `Some` while an excluded one is not created yet.
+    pending: Vec<Option<CopyOp>>,
+}
+
+impl DirWalk<'_, '_> {
+    /// Creates the excluded ancestors that were held back, outermost first.
+    fn flush_pending(&mut self) {
+        for slot in self.pending.iter_mut() {
+            if let Some(op) = slot.take() {
+                self.plan.ops.push(op);
             }
         }
     }
+
+    fn copy_dir(&mut self, src_dir: &str, dst_dir: &str, rel: &str, parent: &MatchInfo) {
+        let Some(item) = self.source.get(src_dir) else {
+            return;
+        };
+        let SourceKind::Dir(children) = item.kind else {
+            return;
+        };
+        for name in children {
+            let child_rel = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let (excluded, info) = match self.excludes {
+                Some(matcher) => matcher
+                    .matches_using_parent_results(&child_rel, parent)
+                    .unwrap_or((false, MatchInfo::default())),
+                None => (false, MatchInfo::default()),
+            };
+            let child_src = self.source.child(src_dir, &name);
+            let Some(child) = self.source.get(&child_src) else {
+                continue;
+            };
+            let target = join_abs(dst_dir, &name);
+            let meta = (self.meta_of)(
+                child.mode,
+                matches!(child.kind, SourceKind::Dir(_)),
+                child.uid,
+                child.gid,
+                child.mtime,
+                self.source.is_context(),
+            );
+            match &child.kind {
+                SourceKind::Dir(_) => {
+                    let op = CopyOp::Dir {
+                        path: target.clone(),
+                        meta,
+                    };
+                    if excluded {
+                        // Nothing inside can come back without a `!` pattern.
+                        if !self.excludes.is_some_and(PatternMatcher::exclusions) {
+                            continue;
+                        }
+                        self.pending.push(Some(op));
+                    } else {
+                        self.flush_pending();
+                        self.plan.ops.push(op);
+                        self.pending.push(None);
+                    }
+                    self.copy_dir(&child_src, &target, &child_rel, &info);
+                    self.pending.pop();
+                }
+                SourceKind::File(content) if !excluded => {
+                    self.flush_pending();
+                    record_input(self.plan, &child_src, content, self.hashes);
+                    push_item(self.plan, &target, &child.kind, meta);
+                }
+                SourceKind::Symlink(t) if !excluded => {
+                    self.flush_pending();
+                    self.plan.inputs.push((child_src.clone(), format!("->{t}")));
+                    push_item(self.plan, &target, &child.kind, meta);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The matcher of `--exclude` patterns (fsutil's `newCopier`), `None` without any.
+fn exclude_matcher(patterns: &[String]) -> Result<Option<PatternMatcher>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    PatternMatcher::new(patterns)
+        .map(Some)
+        .map_err(|e| format!("invalid excludepatterns: [{}]: {e}", patterns.join(" ")))
 }
 
 fn push_item(plan: &mut CopyPlan, target: &str, kind: &SourceKind, meta: Meta) {
@@ -496,22 +589,6 @@ fn record_input(
         SourceContent::Tree(Content::Unknown { origin, .. }) => format!("unknown:{origin}"),
     };
     plan.inputs.push((path.to_string(), digest));
-}
-
-fn excluded(patterns: &[String], rel: &str) -> bool {
-    patterns.iter().any(|p| {
-        go_match(p.trim_start_matches('/'), rel).unwrap_or(false)
-            || rel
-                .split('/')
-                .scan(String::new(), |acc, c| {
-                    if !acc.is_empty() {
-                        acc.push('/');
-                    }
-                    acc.push_str(c);
-                    Some(acc.clone())
-                })
-                .any(|prefix| go_match(p.trim_start_matches('/'), &prefix).unwrap_or(false))
-    })
 }
 
 fn url_file_name(url: &str) -> String {
@@ -615,6 +692,7 @@ pub fn execute(plan: &CopyPlan, tree: &mut Tree) -> Result<(), String> {
                 tree.insert(path, Node::symlink(*meta, target.clone()))
                     .map_err(|e| e.to_string())?;
             }
+            CopyOp::Fail { message } => return Err(message.clone()),
             CopyOp::Hardlink { path, existing } => {
                 let _ = tree.remove(path);
                 tree.hardlink(existing, path).map_err(|e| e.to_string())?;

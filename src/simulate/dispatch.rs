@@ -10,6 +10,7 @@ use super::catalogs::Catalogs;
 use super::certainty::Certainty;
 use super::chmod::Chmod;
 use super::copy::{self, hex, CopySpec, HashCounter};
+use super::git_ref;
 use super::history::{
     go_list, go_quoted_list, healthcheck_text, run_command_string, HISTORY_COMMENT,
 };
@@ -1130,6 +1131,8 @@ impl<'a> Builder<'a> {
                         parents: cp.parents,
                         excludes: cp.exclude.iter().map(|f| f.value.clone()).collect(),
                         unpack: Some(false),
+                        checksum: None,
+                        keep_git_dir: None,
                     },
                 );
             }
@@ -1149,6 +1152,11 @@ impl<'a> Builder<'a> {
                         parents: false,
                         excludes: ad.exclude.iter().map(|f| f.value.clone()).collect(),
                         unpack: ad.unpack,
+                        checksum: ad.checksum.as_ref().map(|f| (f.value.clone(), f.span)),
+                        keep_git_dir: ad
+                            .keep_git_dir
+                            .as_ref()
+                            .map(|f| (f.value == "true", f.span)),
                     },
                 );
             }
@@ -1376,6 +1384,28 @@ impl<'a> Builder<'a> {
             },
             None => None,
         };
+        let checksum = f
+            .checksum
+            .as_ref()
+            .map(|(v, s)| (self.expand(state, v, *s).0, *s));
+        // dispatchCopy's checks of remote sources (and the Git checksum check BuildKit makes
+        // when it resolves the ref): the step fails with BuildKit's error, underlined where
+        // it belongs.
+        let source_error = git_ref::check_sources(
+            f.is_add,
+            &sources,
+            checksum.as_ref().map(|(v, _)| v.as_str()),
+            f.keep_git_dir.map(|(v, _)| v),
+        )
+        .err()
+        .map(|(message, blame)| {
+            let span = match blame {
+                git_ref::Blame::Checksum => checksum.as_ref().map(|(_, s)| *s),
+                git_ref::Blame::KeepGitDir => f.keep_git_dir.map(|(_, s)| s),
+                git_ref::Blame::Source(i) => f.sd.source_paths.get(i).map(|w| w.span),
+            };
+            (message, span.unwrap_or(c.span))
+        });
         let dest = copy_destination(&state.config.working_dir, &dest_raw);
         let spec = CopySpec {
             is_add: f.is_add,
@@ -1387,6 +1417,8 @@ impl<'a> Builder<'a> {
             parents: f.parents,
             excludes: f.excludes.clone(),
             unpack: f.unpack,
+            checksum: checksum.as_ref().map(|(v, _)| v.clone()),
+            keep_git_dir: f.keep_git_dir.map(|(v, _)| v),
             epoch: self.opts.epoch,
         };
         // Source filesystem.
@@ -1431,6 +1463,7 @@ impl<'a> Builder<'a> {
         };
         let mut counter = HashCounter::default();
         let planned = match &from {
+            _ if source_error.is_some() => Err(String::from("\u{1}")),
             From::Context => {
                 let ctx = self.filtered_context();
                 copy::plan(&spec, Source::Context(ctx), &state.tree, &mut counter)
@@ -1449,6 +1482,7 @@ impl<'a> Builder<'a> {
         self.stats.digests_reused += counter.reused;
         let (plan, plan_error, image_source) = match planned {
             Ok(p) => (Some(p), None, None),
+            Err(_) if source_error.is_some() => (None, None, None),
             Err(e) if e.starts_with('\u{0}') => (None, None, Some(e[7..].to_string())),
             Err(e) => (None, Some(e), None),
         };
@@ -1457,6 +1491,9 @@ impl<'a> Builder<'a> {
                 format!("failed to compute cache key: failed to calculate checksum of ref: {e}"),
                 c.span,
             );
+        }
+        if let Some((message, span)) = source_error {
+            self.error(message, span);
         }
         let inputs = plan.as_ref().map(|p| p.inputs.clone()).unwrap_or_default();
         let extra = format!(
@@ -1787,6 +1824,10 @@ struct CopyFlags<'x> {
     parents: bool,
     excludes: Vec<String>,
     unpack: Option<bool>,
+    /// `ADD --checksum` (before expansion) and its span.
+    checksum: Option<(String, Span)>,
+    /// `ADD --keep-git-dir` when given, and its span.
+    keep_git_dir: Option<(bool, Span)>,
 }
 
 fn t_source(c: &Located<Command>) -> String {

@@ -12,10 +12,12 @@
 //!
 //! What is simulated exactly: stages and `--target`, ARG/ENV scoping and expansion, COPY and
 //! ADD from the context or another stage (wildcards, directory contents, trailing slashes,
-//! `--chown`, `--chmod`, `--parents`, `--exclude`, heredocs, local tar/gzip archives),
+//! `--chown`, `--chmod`, `--parents`, `--exclude` with `!` re-inclusion, heredocs, local
+//! archives: tar plain or compressed with gzip, bzip2, xz or zstd),
 //! WORKDIR, and every config instruction. RUN goes through [`run::simulate_run`] (file
 //! commands exact, package installs estimated from the Debian catalog, the rest unknown).
-//! URL/Git sources and the files of registry base images (only their layer digests and sizes
+//! URL/Git sources (their URL, ref, subdir and checksum parsed and checked as BuildKit
+//! does, their bytes not fetched) and the files of registry base images (only their layer digests and sizes
 //! are known) are marked [`Certainty::Unknown`] or `Estimated`, never invented.
 
 mod archive;
@@ -24,6 +26,7 @@ pub mod certainty;
 pub mod chmod;
 mod copy;
 mod dispatch;
+pub mod git_ref;
 pub mod history;
 pub mod model;
 pub mod options;

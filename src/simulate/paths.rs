@@ -64,19 +64,18 @@ pub fn join_abs(dir: &str, name: &str) -> String {
     }
 }
 
-/// Whether a source is a URL ADD downloads.
+/// Whether a source is a URL ADD downloads (`isHTTPSource`).
 pub fn is_url(src: &str) -> bool {
-    (src.starts_with("http://") || src.starts_with("https://")) && !is_git(src)
+    super::git_ref::is_http_source(src)
 }
 
-/// Whether a source is a Git repository (`dfgitutil.ParseGitRef`, the common forms).
+/// Whether a source is a Git repository ADD clones: a valid `dfgitutil.ParseGitRef` result
+/// that is not `github.com/…` without a scheme (which `ADD` reads as a local path).
 pub fn is_git(src: &str) -> bool {
-    let base = src.split('#').next().unwrap_or(src);
-    src.starts_with("git@")
-        || src.starts_with("git://")
-        || src.starts_with("ssh://")
-        || ((base.starts_with("https://") || base.starts_with("http://")) && base.ends_with(".git"))
-        || base.starts_with("github.com/")
+    matches!(
+        super::git_ref::parse_git_ref(src),
+        super::git_ref::GitParse::Git(g) if !g.indistinguishable_from_local
+    )
 }
 
 #[cfg(test)]
@@ -96,5 +95,7 @@ mod tests {
         assert_eq!(normalize_workdir("", "x"), "/x");
         assert!(is_git("https://github.com/moby/buildkit.git#v0.10.1"));
         assert!(is_url("https://example.com/a.tar.gz"));
+        assert!(!is_git("github.com/moby/buildkit"));
+        assert!(!is_url("https://github.com/moby/buildkit.git"));
     }
 }

@@ -1,8 +1,8 @@
 //! The Context panel: the build context as a tree (ARIA `tree`), with sizes and the
 //! `.dockerignore` verdicts (excluded entries greyed, with the pattern and line that excluded
-//! them); adding files, a folder (picker or drag and drop, relative paths kept) or a
-//! `.tar`/`.tar.gz` (unpacked by the engine); creating, editing, renaming and deleting small
-//! text files. Every change goes through `workspace`, all or nothing: a bad upload shows an
+//! them); adding files, a folder (picker or drag and drop, relative paths kept) or a tar
+//! archive, plain or compressed with gzip, bzip2, xz or zstd (unpacked by the engine);
+//! creating, editing, renaming and deleting small text files. Every change goes through `workspace`, all or nothing: a bad upload shows an
 //! error and leaves the context as it was.
 
 use layerlab::context::Context;
@@ -365,7 +365,7 @@ pub fn context_view(props: &ContextProps) -> Html {
             <div class="ctx-toolbar">
                 <label class="button">{ "Add files" }<input type="file" multiple=true class="visually-hidden" id="ctx-files" onchange={on_pick_files.clone()} /></label>
                 <label class="button">{ "Add folder" }<input type="file" multiple=true class="visually-hidden" id="ctx-folder" webkitdirectory=true onchange={on_pick_files} /></label>
-                <label class="button">{ "Unpack .tar / .tar.gz" }<input type="file" class="visually-hidden" id="ctx-tar" accept=".tar,.tgz,.tar.gz,application/x-tar,application/gzip" onchange={on_pick_tar} /></label>
+                <label class="button" title="A tar archive, plain or compressed with gzip, bzip2, xz or zstd (recognised by content)">{ "Unpack .tar / .tar.gz / .bz2 / .xz / .zst" }<input type="file" class="visually-hidden" id="ctx-tar" accept=".tar,.tgz,.tar.gz,.tbz2,.tar.bz2,.txz,.tar.xz,.tzst,.tar.zst,application/x-tar,application/gzip,application/x-bzip2,application/x-xz,application/zstd" onchange={on_pick_tar} /></label>
                 <form class="ctx-new" onsubmit={on_create}>
                     <input type="text" id="ctx-new-name" placeholder="new-file.txt" aria-label="New file name" value={(*new_name).clone()} oninput={on_new_name} />
                     <button type="submit">{ "Create" }</button>

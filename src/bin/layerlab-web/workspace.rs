@@ -122,7 +122,7 @@ pub fn with_files(base: &Context, files: Vec<(String, Vec<u8>)>) -> Result<Conte
     Ok(next)
 }
 
-/// Unpacks a `.tar` / `.tar.gz` into a copy of `base` (entries replace same-named ones).
+/// Unpacks a tar archive (plain, gzip, bzip2, xz or zstd) into a copy of `base` (entries replace same-named ones).
 pub fn with_archive(base: &Context, bytes: Vec<u8>) -> Result<(Context, usize), String> {
     let archive = Context::from_archive(bytes).map_err(|e| describe(&e))?;
     let mut next = base.clone();

@@ -104,7 +104,9 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
         Unpacked::Opaque(why) => return unknown_archive(sim, call, &why),
         // GNU tar's words for an archive that ends or breaks part-way.
         Unpacked::Failed(_) => {
-            return Outcome::fail("tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now")
+            return Outcome::fail(
+                "tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now",
+            )
         }
         Unpacked::NotArchive => return Outcome::fail("tar: This does not look like a tar archive"),
     };
