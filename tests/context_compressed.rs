@@ -45,8 +45,11 @@ fn tree_tar(dir: &Path) -> Vec<u8> {
     std::fs::create_dir_all(root.join("src/deep")).expect("mkdir");
     std::fs::write(root.join("Dockerfile"), "FROM alpine\nCOPY . /app\n").expect("write");
     std::fs::write(root.join("src/main.rs"), "fn main() {}\n".repeat(200)).expect("write");
-    std::fs::write(root.join("src/deep/data.bin"), (0..=255u8).cycle().take(70_000).collect::<Vec<_>>())
-        .expect("write");
+    std::fs::write(
+        root.join("src/deep/data.bin"),
+        (0..=255u8).cycle().take(70_000).collect::<Vec<_>>(),
+    )
+    .expect("write");
     std::os::unix::fs::symlink("main.rs", root.join("src/link.rs")).expect("symlink");
     let status = Command::new("chmod")
         .args(["0750", root.join("src/deep").to_str().expect("utf8")])
@@ -68,7 +71,11 @@ fn tree_tar(dir: &Path) -> Vec<u8> {
         .arg(".")
         .output()
         .expect("tar is needed");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -186,7 +193,10 @@ fn compressed_bombs_trip_the_ratio_guard_in_bounded_time() {
             matches!(error, ContextError::CompressionBomb { ratio_limit: 200 }),
             "{tool}: {error:?}"
         );
-        assert!(started.elapsed() < Duration::from_secs(10), "{tool}: refused quickly");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{tool}: refused quickly"
+        );
     }
 }
 
@@ -204,6 +214,9 @@ fn a_claimed_huge_file_is_refused_at_its_header_whatever_the_compression() {
     for (tool, args, _) in TOOLS {
         let compressed = run_with_input(tool, args, header.as_bytes());
         let error = Context::from_archive_with_limits(compressed, limits).expect_err(tool);
-        assert!(matches!(error, ContextError::TooLarge { .. }), "{tool}: {error:?}");
+        assert!(
+            matches!(error, ContextError::TooLarge { .. }),
+            "{tool}: {error:?}"
+        );
     }
 }
