@@ -220,3 +220,68 @@ fn a_claimed_huge_file_is_refused_at_its_header_whatever_the_compression() {
         );
     }
 }
+
+/// A small deterministic generator (no external randomness in tests).
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn mutated_streams_never_panic_the_loader_nor_add() {
+    // A panic in a decoder would kill the page (panic = abort in wasm): every damaged
+    // stream must come back as a value or a typed error, from the context loader and from
+    // ADD's extraction alike.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tar = tree_tar(dir.path());
+    let mut rng = XorShift(0xc0ffee);
+    let dockerfile = "FROM scratch\nADD in.bin /x/\n";
+    let parsed = layerlab::syntax::parse(dockerfile);
+    let ins = layerlab::instructions::parse(&parsed.dockerfile);
+    for (tool, args, _) in TOOLS {
+        let compressed = run_with_input(tool, args, &tar);
+        for round in 0..120 {
+            let mut bytes = compressed.clone();
+            match round % 3 {
+                // Flip a few bytes anywhere past the magic.
+                0 => {
+                    for _ in 0..1 + rng.below(4) {
+                        let at = 6 + rng.below(bytes.len() - 6);
+                        bytes[at] ^= 1 << rng.below(8);
+                    }
+                }
+                // Cut anywhere.
+                1 => bytes.truncate(1 + rng.below(bytes.len() - 1)),
+                // Overwrite a run with noise.
+                _ => {
+                    let at = 4 + rng.below(bytes.len() - 4);
+                    let end = (at + 1 + rng.below(32)).min(bytes.len());
+                    for b in &mut bytes[at..end] {
+                        *b = rng.next() as u8;
+                    }
+                }
+            }
+            let _ = Context::from_archive(bytes.clone());
+            let ctx = Context::from_files([("in.bin", bytes)]).expect("ctx");
+            let b = layerlab::simulate::build(
+                &parsed,
+                &ins,
+                &ctx,
+                &layerlab::simulate::BuildOptions::default(),
+                &layerlab::simulate::Catalogs::bundled(),
+                None,
+            );
+            assert!(!b.steps.is_empty(), "{tool}: the build ran");
+        }
+    }
+}

@@ -374,3 +374,54 @@ fn exclude_patterns_re_include_with_bang_like_fsutil() {
         b.diagnostics
     );
 }
+
+#[test]
+fn run_tar_extracts_the_new_compressions_too() {
+    use layerlab::fs::{Content, Meta, Tree};
+    use layerlab::simulate::run::{simulate_run, RunInput};
+    let tar = app_tar();
+    for (tool, flags) in [("bzip2", "-xjf"), ("xz", "-xJf"), ("zstd", "--zstd -xf")] {
+        let mut tree = Tree::new();
+        tree.mkdir_p("/tmp", Meta::new(0o1777, 0, 0, 0))
+            .expect("mkdir");
+        tree.write_file(
+            "/tmp/app.tar.any",
+            Content::known(compress(tool, &tar)),
+            Meta::new(0o644, 0, 0, 0),
+        )
+        .expect("write");
+        let script = format!("mkdir -p /opt && tar {flags} /tmp/app.tar.any -C /opt");
+        let report = simulate_run(&RunInput::shell(&script), &mut tree, &Catalogs::bundled());
+        assert_eq!(report.certainty, Certainty::Exact, "{tool}: {report:#?}");
+        let run = tree.lookup("/opt/app/bin/run").expect("extracted");
+        assert_eq!((run.meta.mode, run.meta.uid), (0o755, 1000), "{tool}");
+    }
+    // A cut archive: GNU tar's error, the RUN fails.
+    let mut tree = Tree::new();
+    let noise: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(40_503) >> 7) as u8)
+        .collect();
+    let xz = compress_with(
+        "xz",
+        &["-c", "--block-size=65536"],
+        &app_tar_with(Some(&noise)),
+    );
+    tree.write_file(
+        "/a.tar.xz",
+        Content::known(xz[..xz.len() / 2].to_vec()),
+        Meta::new(0o644, 0, 0, 0),
+    )
+    .expect("write");
+    let report = simulate_run(
+        &RunInput::shell("tar -xJf /a.tar.xz"),
+        &mut tree,
+        &Catalogs::bundled(),
+    );
+    assert!(
+        report
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.message.contains("Unexpected EOF in archive")),
+        "{report:#?}"
+    );
+}
