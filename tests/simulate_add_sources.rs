@@ -425,3 +425,62 @@ fn run_tar_extracts_the_new_compressions_too() {
         "{report:#?}"
     );
 }
+
+/// BuildKit's `testExcludedFilesOnCopy` (frontend/dockerfile/dockerfile_excludepatterns_test.go):
+/// the same context, the same six instructions, the same files kept and left out.
+#[test]
+fn buildkit_excluded_files_on_copy() {
+    let ctx = Context::from_files([
+        ("dir1/file-101.png", "2"),
+        ("dir1/file-102.txt", "3"),
+        ("dir1/file-103.jpeg", "4"),
+        ("dir2/file-201.pdf", "6"),
+        ("dir2/file-202.jpeg", "7"),
+        ("dir2/file-203.png", "8"),
+        ("dir3/file-301.mp3", "9"),
+        ("dir3/file-302.mpeg", "10"),
+    ])
+    .expect("ctx");
+    let files = |instruction: &str| -> Vec<String> {
+        let b = simulate(&format!("FROM scratch\n{instruction}\n"), &ctx);
+        assert!(!b.has_errors(), "{instruction}: {:?}", b.diagnostics);
+        b.layers[0]
+            .changes
+            .iter()
+            .filter(|c| c.path.contains("file-"))
+            .map(|c| c.path.clone())
+            .collect()
+    };
+    assert_eq!(
+        files("COPY --exclude=*/*.png --exclude=*/*.jpeg . /1"),
+        [
+            "/1/dir1/file-102.txt",
+            "/1/dir2/file-201.pdf",
+            "/1/dir3/file-301.mp3",
+            "/1/dir3/file-302.mpeg"
+        ]
+    );
+    assert_eq!(
+        files("COPY --exclude=*/*.pdf --exclude=*/*.txt . /2"),
+        [
+            "/2/dir1/file-101.png",
+            "/2/dir1/file-103.jpeg",
+            "/2/dir2/file-202.jpeg",
+            "/2/dir2/file-203.png",
+            "/2/dir3/file-301.mp3",
+            "/2/dir3/file-302.mpeg"
+        ]
+    );
+    assert_eq!(files("ADD --exclude=*.mp3 dir3/ /3/"), ["/3/file-302.mpeg"]);
+    assert_eq!(
+        files("COPY --exclude=*.mp3 --exclude=*.jpeg --exclude=*.png --exclude=*.pdf --exclude=*.txt dir* /4/"),
+        ["/4/file-302.mpeg"]
+    );
+    assert_eq!(
+        files("ADD --exclude=*.mp* --exclude=*.jpeg --exclude=*.png --exclude=*.pdf dir* /5"),
+        ["/5/file-102.txt"]
+    );
+    let b = simulate("FROM scratch\nADD --exclude=* dir* /6\n", &ctx);
+    assert!(!b.has_errors(), "{:?}", b.diagnostics);
+    assert_eq!(paths(&b, 0), ["/6"], "the destination exists, empty");
+}
