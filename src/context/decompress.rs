@@ -178,7 +178,7 @@ impl PeekRest for &[u8] {
 type ZstdFrame<R> = ruzstd::decoding::StreamingDecoder<Counted<R>, ruzstd::decoding::FrameDecoder>;
 
 /// A sequence of zstd frames: data frames are decoded one after the other, each content
-/// checksum verified; skippable frames are passed over (ruzstd's header reader skips them).
+/// checksum verified; skippable frames are passed over.
 struct MultiZstd<R: Read + PeekRest> {
     frame: Option<ZstdFrame<R>>,
 }
@@ -186,18 +186,43 @@ struct MultiZstd<R: Read + PeekRest> {
 impl<R: Read + PeekRest> MultiZstd<R> {
     fn new(input: Counted<R>) -> io::Result<Self> {
         Ok(MultiZstd {
-            frame: Some(open_frame(input, ruzstd::decoding::FrameDecoder::new())?),
+            frame: open_frame(input, ruzstd::decoding::FrameDecoder::new())?,
         })
     }
 }
 
-/// Reads the next frame's header from `input`, with the window capped.
+/// `0x184D2A50`–`0x184D2A5F`: the magic numbers of skippable frames.
+fn skippable_frame_length(rest: &[u8]) -> Option<u64> {
+    let magic = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
+    if magic & 0xFFFF_FFF0 != 0x184D_2A50 {
+        return None;
+    }
+    let length = u32::from_le_bytes(rest.get(4..8)?.try_into().ok()?);
+    Some(8 + u64::from(length))
+}
+
+/// Passes over skippable frames, then reads the next data frame's header (window capped);
+/// `None` when the input ends first.
 fn open_frame<R: Read + PeekRest>(
-    input: Counted<R>,
+    mut input: Counted<R>,
     mut decoder: ruzstd::decoding::FrameDecoder,
-) -> io::Result<ZstdFrame<R>> {
+) -> io::Result<Option<ZstdFrame<R>>> {
+    while let Some(length) = skippable_frame_length(input.inner.rest()) {
+        let skipped = io::copy(&mut (&mut input).take(length), &mut io::sink())?;
+        if skipped < length {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "zstd: skippable frame cut short",
+            ));
+        }
+    }
+    if input.inner.rest().is_empty() {
+        return Ok(None);
+    }
     decoder.set_max_window_size(MAX_ZSTD_WINDOW_BYTES);
-    ruzstd::decoding::StreamingDecoder::new_with_decoder(input, decoder).map_err(zstd_error)
+    ruzstd::decoding::StreamingDecoder::new_with_decoder(input, decoder)
+        .map(Some)
+        .map_err(zstd_error)
 }
 
 /// Checks a frame's content checksum once all of it has been read.
@@ -229,10 +254,7 @@ impl<R: Read + PeekRest> Read for MultiZstd<R> {
             };
             let (input, decoder) = frame.into_parts();
             verify_frame(&decoder)?;
-            if input.inner.rest().is_empty() {
-                return Ok(0);
-            }
-            self.frame = Some(open_frame(input, decoder)?);
+            self.frame = open_frame(input, decoder)?;
         }
     }
 }

@@ -1,5 +1,5 @@
 // The Context panel: the build context as a tree, uploads (files, folder, tar, tar.gz,
-// drag and drop), in-place editing, .dockerignore verdicts, persistence in IndexedDB, and
+// tar.bz2, tar.xz, tar.zst, drag and drop), in-place editing, .dockerignore verdicts, persistence in IndexedDB, and
 // uploads that fail without losing anything.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,9 @@ before(async () => {
   await writeFile(join(work, 'tarroot', 'run.sh'), '#!/bin/sh\n');
   execFileSync('tar', ['-C', join(work, 'tarroot'), '-cf', join(work, 'ctx.tar'), '.']);
   execFileSync('tar', ['-C', join(work, 'tarroot'), '-czf', join(work, 'ctx.tar.gz'), '.']);
+  execFileSync('tar', ['-C', join(work, 'tarroot'), '-cjf', join(work, 'ctx.tar.bz2'), '.']);
+  execFileSync('tar', ['-C', join(work, 'tarroot'), '-cJf', join(work, 'ctx.tar.xz'), '.']);
+  execFileSync('tar', ['-C', join(work, 'tarroot'), '--zstd', '-cf', join(work, 'ctx.tar.zst'), '.']);
   await writeFile(join(work, 'broken.tar'), Buffer.alloc(2048, 0x41));
 });
 after(async () => { await browser?.close(); await server?.close(); });
@@ -62,7 +65,7 @@ test('the seed context is a tree with sizes; files can be created, edited, renam
   await context.close();
 });
 
-test('files, a folder (relative paths kept), a .tar and a .tar.gz are added; .dockerignore greys what it excludes', async () => {
+test('files, a folder (relative paths kept), a .tar, .tar.gz, .tar.bz2, .tar.xz and .tar.zst are added; .dockerignore greys what it excludes', async () => {
   const { context, page, errors } = await openApp(browser, server.url);
   await selectTab(page, 'context');
   await page.setInputFiles('#ctx-files', join(work, 'notes.txt'));
@@ -77,6 +80,14 @@ test('files, a folder (relative paths kept), a .tar and a .tar.gz are added; .do
   await page.setInputFiles('#ctx-tar', join(work, 'ctx.tar.gz'));
   await page.waitForSelector('[data-path="etc/app.conf"]');
   assert.match(await page.textContent('.notice'), /unpacked \d+ entries from ctx\.tar\.gz/);
+  // bzip2, xz and zstd, decoded by the engine in the page.
+  for (const name of ['ctx.tar.bz2', 'ctx.tar.xz', 'ctx.tar.zst']) {
+    await page.click('[aria-label="Delete etc"]');
+    await page.waitForFunction(() => !document.querySelector('[data-path="etc"]'));
+    await page.setInputFiles('#ctx-tar', join(work, name));
+    await page.waitForSelector('[data-path="etc/app.conf"]');
+    assert.match(await page.textContent('.notice'), new RegExp(`unpacked \\d+ entries from ${name.replaceAll('.', '\\.')}`));
+  }
   // A .dockerignore: excluded entries are greyed with the pattern and line.
   await page.fill('#ctx-new-name', '.dockerignore');
   await page.click('.ctx-new button[type=submit]');
