@@ -134,7 +134,8 @@ fn concatenated_streams_are_read_on_like_go_and_the_tools() {
     // zstd skippable frames (magic 0x184D2A5?, a length, that many bytes) between and after
     // data frames are passed over, as zstd and Go's decoders do.
     let skippable = [0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 7, 7, 7];
-    let mut framed = run_with_input("zstd", &["-c", "-q"], a);
+    let mut framed = skippable.to_vec();
+    framed.extend(run_with_input("zstd", &["-c", "-q"], a));
     framed.extend_from_slice(&skippable);
     framed.extend(run_with_input("zstd", &["-c", "-q"], b));
     framed.extend_from_slice(&skippable);

@@ -43,13 +43,24 @@ pub fn detect_format(bytes: &[u8]) -> ArchiveFormat {
         ArchiveFormat::Bzip2
     } else if bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
         ArchiveFormat::Xz
-    } else if bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || starts_with_skippable_frame(bytes) {
         ArchiveFormat::Zstd
     } else if looks_like_tar(bytes) {
         ArchiveFormat::Tar
     } else {
         ArchiveFormat::Unknown
     }
+}
+
+/// moby's `zstdMatcher` also takes a stream that opens with a skippable frame (magic
+/// `0x184D2A50`–`0x184D2A5F` and a length: 8 bytes at least).
+fn starts_with_skippable_frame(bytes: &[u8]) -> bool {
+    bytes.len() >= 8
+        && bytes
+            .get(..4)
+            .and_then(|m| m.try_into().ok())
+            .map(u32::from_le_bytes)
+            .is_some_and(|magic| magic & 0xFFFF_FFF0 == 0x184D_2A50)
 }
 
 /// A tar header has a valid checksum at offset 148, or the archive is only end-of-archive zeros.
@@ -489,6 +500,17 @@ mod tests {
         assert_eq!(detect_format(b"BZh91AY"), ArchiveFormat::Bzip2);
         assert_eq!(detect_format(b"FROM alpine\n"), ArchiveFormat::Unknown);
         assert_eq!(detect_format(&[0u8; 1024]), ArchiveFormat::Tar);
+        assert_eq!(
+            detect_format(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+            ArchiveFormat::Zstd
+        );
+        let skippable = [0x5f, 0x2a, 0x4d, 0x18, 0, 0, 0, 0];
+        assert_eq!(detect_format(&skippable), ArchiveFormat::Zstd);
+        assert_eq!(detect_format(&skippable[..7]), ArchiveFormat::Unknown);
+        assert_eq!(
+            detect_format(&[0xfd, b'7', b'z', b'X', b'Z', 0]),
+            ArchiveFormat::Xz
+        );
     }
 
     #[test]
