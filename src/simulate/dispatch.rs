@@ -1463,7 +1463,8 @@ impl<'a> Builder<'a> {
         };
         let mut counter = HashCounter::default();
         let planned = match &from {
-            _ if source_error.is_some() => Err(String::from("\u{1}")),
+            // Not planned: the step already fails with the source error reported below.
+            _ if source_error.is_some() => Err(String::new()),
             From::Context => {
                 let ctx = self.filtered_context();
                 copy::plan(&spec, Source::Context(ctx), &state.tree, &mut counter)
