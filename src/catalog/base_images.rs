@@ -635,7 +635,7 @@ impl BaseImageCatalog {
     /// Repository names (`alpine`, `debian`, …), sorted.
     pub fn repositories(&self) -> Vec<String> {
         let mut names: Vec<String> = self.images.iter().map(|i| i.repository.clone()).collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         names
     }
@@ -677,7 +677,7 @@ impl BaseImageCatalog {
                 distro_family: i.distro.as_ref().map(|d| d.family.clone()),
             })
             .collect();
-        out.sort_by_key(|a| a.total_size);
+        crate::sort::sort_by_key(&mut out, |a| a.total_size);
         out
     }
 }
