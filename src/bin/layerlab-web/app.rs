@@ -489,7 +489,16 @@ impl Component for App {
                     Ok(catalog) => {
                         self.catalogs.set_packages(dataset, catalog);
                         self.catalogs_changed = true;
-                        self.run_analysis();
+                        if self.full_ms > SLOW_SIMULATION_MS {
+                            // A slow simulation waits for typing to stop, as after an edit.
+                            self.simulation_pending = true;
+                            let link = ctx.link().clone();
+                            self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
+                                link.send_message(Msg::Simulate)
+                            }));
+                        } else {
+                            self.run_analysis();
+                        }
                     }
                     Err(e) => {
                         self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
