@@ -159,9 +159,9 @@ pub fn analyze_with_context(
         .map(|d| locate(&text, &index, d))
         .collect();
     analysis.diagnostics.append(&mut extra);
-    analysis
-        .diagnostics
-        .sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity)));
+    crate::sort::sort_by_key(&mut analysis.diagnostics, |d| {
+        (d.span.start, std::cmp::Reverse(d.severity))
+    });
     analysis.build = Some(SharedBuild(Arc::new(build)));
     analysis
 }
@@ -192,7 +192,9 @@ fn analyze_parsed(
         .chain(&findings)
         .map(|d| locate(text, &parsed.line_index, d))
         .collect();
-    diagnostics.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity)));
+    crate::sort::sort_by_key(&mut diagnostics, |d| {
+        (d.span.start, std::cmp::Reverse(d.severity))
+    });
     Analysis {
         instructions: rows,
         diagnostics,

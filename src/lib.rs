@@ -16,6 +16,7 @@ pub mod labcheck;
 pub mod lint;
 pub mod shell;
 pub mod simulate;
+pub mod sort;
 pub mod span;
 pub mod syntax;
 pub mod terminal;

@@ -356,3 +356,17 @@ fn from_json_reports_bad_input_instead_of_panicking() {
     let from_file = BaseImageCatalog::from_json(&file).expect("data file parses");
     assert_eq!(from_file.images(), catalog().images());
 }
+
+#[test]
+fn the_process_catalog_is_the_bundled_one_natively_and_stays_once_set() {
+    // What the lint consults: natively the bundled catalog (the page installs a fetched one).
+    let shared = BaseImageCatalog::shared().expect("bundled catalog parses");
+    assert_eq!(shared.images().len(), catalog().images().len());
+    assert!(shared.lookup("ubuntu:22.04", None).is_ok());
+    // The first catalog stays: a later install is refused and changes nothing.
+    let empty = BaseImageCatalog::from_json(br#"{"format": 1, "images": []}"#)
+        .expect("an empty catalog parses");
+    assert!(!BaseImageCatalog::install(empty));
+    let again = BaseImageCatalog::shared().expect("still there");
+    assert!(std::ptr::eq(shared, again));
+}

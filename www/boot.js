@@ -4,5 +4,7 @@
 import init, * as bindings from './layerlab-web.js';
 
 const wasm = await init({ module_or_path: './layerlab-web_bg.wasm' });
+// The JS API sees base images once their catalog (data/, fetched, not compiled in) is in.
+await bindings.baseImagesReady();
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

@@ -205,7 +205,7 @@ fn runtime_image(
     advice.lines = std::iter::once(facts.from.start_line)
         .chain(lines)
         .collect();
-    advice.lines.sort_unstable();
+    crate::sort::sort(&mut advice.lines);
     advice.lines.dedup();
     advice.certainty = Certainty::Estimated;
     advice.fix = runtime_fix(facts, runtime, &alternative.reference);

@@ -135,7 +135,7 @@ pub fn advise(build: &Build, parsed: &Parsed, catalogs: &Catalogs) -> Vec<Advice
 /// (a fix computed for another version of the text).
 pub fn apply_fix(source: &str, fix: &Fix) -> Option<String> {
     let mut edits: Vec<&TextEdit> = fix.edits.iter().collect();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    crate::sort::sort_by_key(&mut edits, |e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(source.len());
     let mut at = 0;
     for edit in edits {
@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn every_kind_is_documented_once() {
         let mut ids: Vec<&str> = DOCS.iter().map(|d| d.id).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         ids.dedup();
         assert_eq!(ids.len(), DOCS.len());
         for doc in DOCS {

@@ -6,18 +6,26 @@
 //! and commit). Facts repo-info does not publish are absent and typed as `Option`: layer
 //! diff_ids, uncompressed layer sizes, the installed package list, `/etc/passwd`.
 //!
-//! The web page fetches the JSON on demand and calls [`BaseImageCatalog::from_json`]; the CLI
-//! uses the copy compiled in with [`BaseImageCatalog::bundled`].
+//! The CLI uses the copy compiled in ([`BaseImageCatalog::bundled`]). The browser build does
+//! not compile it in (it would be a fifth of the page's first download): the page fetches
+//! the JSON, parses it with [`BaseImageCatalog::from_json`] and hands it to
+//! [`BaseImageCatalog::install`], which makes it the process's catalog
+//! ([`BaseImageCatalog::shared`], what the lint consults for base images).
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use super::reference::{ImageReference, ReferenceError, DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX};
 
-/// The catalog file shipped with layerlab.
+/// The catalog file shipped with the native build.
+#[cfg(not(target_arch = "wasm32"))]
 const BUNDLED_JSON: &[u8] = include_bytes!("../../data/base-images.json");
+
+/// The process's catalog ([`BaseImageCatalog::shared`]).
+static SHARED: OnceLock<Option<BaseImageCatalog>> = OnceLock::new();
 
 /// The format version of `data/base-images.json` this code reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -509,8 +517,38 @@ impl BaseImageCatalog {
     }
 
     /// The catalog compiled into the binary (native CLI and tests).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn bundled() -> Result<BaseImageCatalog, CatalogError> {
         BaseImageCatalog::from_json(BUNDLED_JSON)
+    }
+
+    /// In the browser nothing is compiled in: a copy of the catalog the page installed
+    /// ([`BaseImageCatalog::install`]), an error before that.
+    #[cfg(target_arch = "wasm32")]
+    pub fn bundled() -> Result<BaseImageCatalog, CatalogError> {
+        BaseImageCatalog::shared().cloned().ok_or_else(|| {
+            CatalogError(
+                "the browser build does not bundle data/base-images.json: fetch it and install it"
+                    .to_string(),
+            )
+        })
+    }
+
+    /// Makes `catalog` the process's catalog ([`BaseImageCatalog::shared`]): what the page does
+    /// with the catalog it fetched. The first catalog installed (or, natively, loaded) stays:
+    /// returns whether this one was taken.
+    pub fn install(catalog: BaseImageCatalog) -> bool {
+        SHARED.set(Some(catalog)).is_ok()
+    }
+
+    /// The process's catalog, parsed once: natively the bundled one (unless one was installed
+    /// first); in the browser the one the page installed, `None` until then.
+    pub fn shared() -> Option<&'static BaseImageCatalog> {
+        #[cfg(not(target_arch = "wasm32"))]
+        let shared = SHARED.get_or_init(|| BaseImageCatalog::bundled().ok());
+        #[cfg(target_arch = "wasm32")]
+        let shared = SHARED.get().unwrap_or(&None);
+        shared.as_ref()
     }
 
     /// Every (reference, platform) entry, in file order.
@@ -597,7 +635,7 @@ impl BaseImageCatalog {
     /// Repository names (`alpine`, `debian`, …), sorted.
     pub fn repositories(&self) -> Vec<String> {
         let mut names: Vec<String> = self.images.iter().map(|i| i.repository.clone()).collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         names
     }
@@ -639,7 +677,7 @@ impl BaseImageCatalog {
                 distro_family: i.distro.as_ref().map(|d| d.family.clone()),
             })
             .collect();
-        out.sort_by_key(|a| a.total_size);
+        crate::sort::sort_by_key(&mut out, |a| a.total_size);
         out
     }
 }

@@ -42,7 +42,7 @@ impl Context {
                 })?;
                 names.push(name.to_string());
             }
-            names.sort();
+            crate::sort::sort(&mut names);
             // Push subdirectories in reverse so they are visited in name order.
             let mut subdirs = Vec::new();
             for name in names {

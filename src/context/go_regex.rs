@@ -48,7 +48,7 @@ impl RangeSet {
     }
 
     fn normalized(mut self) -> RangeSet {
-        self.0.sort_unstable();
+        crate::sort::sort(&mut self.0);
         let mut out: Vec<(u32, u32)> = Vec::with_capacity(self.0.len());
         for (lo, hi) in self.0 {
             match out.last_mut() {

@@ -135,7 +135,7 @@ impl<S: std::hash::BuildHasher> EnvLookup for HashMap<String, String, S> {
 
     fn keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = HashMap::keys(self).map(String::as_str).collect();
-        keys.sort_unstable();
+        crate::sort::sort(&mut keys);
         keys
     }
 }

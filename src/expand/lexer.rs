@@ -232,7 +232,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
     }
 
     fn into_expansion(mut self, value: String) -> Expansion {
-        self.references.sort_by_key(|r| r.span.start);
+        crate::sort::sort_by_key(&mut self.references, |r| r.span.start);
         Expansion {
             value,
             matched: self.matched,

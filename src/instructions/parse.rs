@@ -286,7 +286,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
             at_least_one("EXPOSE")?;
             flags(NO_FLAGS)?;
             let mut ports = args.clone();
-            ports.sort_by(|a, b| a.value.cmp(&b.value));
+            crate::sort::sort_by(&mut ports, |a, b| a.value.cmp(&b.value));
             Command::Expose(ExposeCommand { ports })
         }
         Keyword::User => {

@@ -225,7 +225,7 @@ pub fn check(parsed: &Parsed, typed: &Instructions, options: &LintOptions) -> Ve
             out.push(d);
         }
     }
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.span.start, &a.code, &a.message).cmp(&(b.span.start, &b.code, &b.message))
     });
     out

@@ -6,8 +6,6 @@
 //! The build simulator computes the same facts for building; the linter needs only these,
 //! so it computes them itself from `instructions` + `expand`.
 
-use std::sync::OnceLock;
-
 use crate::catalog::base_images::{BaseImage, BaseImageCatalog};
 use crate::expand::{Env, Lex};
 use crate::instructions::{Command, Instructions, Stage};
@@ -59,12 +57,10 @@ pub struct Semantics {
     pub target: Option<usize>,
 }
 
-/// The bundled base-image catalog, parsed once.
+/// The base-image catalog: the bundled one natively, the one the page installed in the
+/// browser ([`BaseImageCatalog::shared`]).
 pub fn catalog() -> Option<&'static BaseImageCatalog> {
-    static CATALOG: OnceLock<Option<BaseImageCatalog>> = OnceLock::new();
-    CATALOG
-        .get_or_init(|| BaseImageCatalog::bundled().ok())
-        .as_ref()
+    BaseImageCatalog::shared()
 }
 
 impl Semantics {

@@ -190,6 +190,6 @@ fn tree_wildcards(tree: &Tree, src: &str) -> Result<Vec<String>, String> {
         }
         stack.extend(deeper.into_iter().rev());
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     Ok(out)
 }

@@ -218,7 +218,9 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
         }
     }
     let mut order: Vec<&StoredImage> = store.images.iter().collect();
-    order.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut order, |a, b| {
+        b.created.cmp(&a.created).then(a.id.cmp(&b.id))
+    });
     let mut rows = vec![vec![
         "REPOSITORY".to_string(),
         "TAG".into(),
@@ -237,7 +239,7 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
                 (r.to_string(), t.to_string())
             })
             .collect();
-        tags.sort();
+        crate::sort::sort(&mut tags);
         if tags.is_empty() {
             tags.push(("<none>".into(), "<none>".into()));
         }
@@ -535,7 +537,7 @@ pub fn rmi(args: &[String], store: &mut ImageStore) -> Output {
                     continue;
                 }
                 let mut tags = image.tags.clone();
-                tags.sort();
+                crate::sort::sort(&mut tags);
                 for t in tags {
                     out.push_str(&format!("Untagged: {t}\n"));
                 }
@@ -809,7 +811,7 @@ pub fn prune(args: &[String], store: &mut ImageStore) -> Output {
         out.push_str("Deleted Images:\n");
         for image in &removed {
             let mut tags = image.tags.clone();
-            tags.sort();
+            crate::sort::sort(&mut tags);
             for t in tags {
                 out.push_str(&format!("untagged: {t}\n"));
             }

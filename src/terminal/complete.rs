@@ -41,7 +41,7 @@ pub fn complete(line: &str, store: &ImageStore) -> Vec<String> {
         .into_iter()
         .filter(|c| c.starts_with(partial))
         .collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

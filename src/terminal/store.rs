@@ -188,7 +188,7 @@ impl ImageStore {
     /// Every tag in the store, sorted (for completion).
     pub fn all_tags(&self) -> Vec<String> {
         let mut tags: Vec<String> = self.images.iter().flat_map(|i| i.tags.clone()).collect();
-        tags.sort();
+        crate::sort::sort(&mut tags);
         tags.dedup();
         tags
     }

@@ -92,6 +92,8 @@ pub enum Menu {
 pub enum Msg {
     Input(String),
     Analyze,
+    /// Colours for the analysed text, computed in a task of their own after the checks.
+    Highlight,
     Simulate,
     SelectTab(Tab),
     TabKey(KeyboardEvent),
@@ -107,7 +109,7 @@ pub enum Msg {
     SetTarget(Option<usize>),
     SetEpoch(i64),
     SetBuildArg((String, String)),
-    CatalogLoaded(Result<Vec<u8>, String>),
+    CatalogLoaded(Result<&'static BaseImageCatalog, String>),
     PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
     JumpLine(usize),
     /// Apply the fix of the advice at this index (with this id).
@@ -152,6 +154,7 @@ pub struct App {
     full_ms: f64,
     simulation_pending: bool,
     simulate_timer: Option<Timeout>,
+    highlight_timer: Option<Timeout>,
     /// The Debian package indexes were requested (they are fetched when a RUN uses apt).
     packages_requested: bool,
     /// Catalog data arrived since the last simulation (its cached steps are stale).
@@ -252,15 +255,14 @@ impl Component for App {
             full_ms: 0.0,
             simulation_pending: false,
             simulate_timer: None,
+            highlight_timer: None,
             packages_requested: false,
             catalogs_changed: false,
         };
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
         yew::platform::spawn_local(async move {
-            link.send_message(Msg::CatalogLoaded(
-                dom::fetch_bytes("data/base-images.json").await,
-            ));
+            link.send_message(Msg::CatalogLoaded(crate::base_catalog::load().await));
         });
         app.run_analysis();
         app
@@ -319,16 +321,31 @@ impl Component for App {
                     return false;
                 }
                 if self.full_ms > SLOW_SIMULATION_MS {
+                    // A long Dockerfile: the checks, then the colours and the save in a task
+                    // of their own, so no task while typing does all of it.
                     self.run_checks();
+                    let link = ctx.link().clone();
+                    self.highlight_timer =
+                        Some(Timeout::new(0, move || link.send_message(Msg::Highlight)));
                     let link = ctx.link().clone();
                     self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
                         link.send_message(Msg::Simulate)
                     }));
                 } else {
                     self.run_analysis();
+                    storage::save_dockerfile(&self.text);
                 }
-                storage::save_dockerfile(&self.text);
                 self.request_packages(ctx);
+                true
+            }
+            Msg::Highlight => {
+                self.highlight_timer = None;
+                storage::save_dockerfile(&self.text);
+                if self.text != self.analysed {
+                    // Typing went on: the next analysis highlights.
+                    return false;
+                }
+                self.tokens = Shared::new(highlight::tokens_of(&syntax::parse(&self.text)));
                 true
             }
             Msg::Simulate => {
@@ -454,9 +471,9 @@ impl Component for App {
                 true
             }
             Msg::CatalogLoaded(result) => {
-                match result.and_then(|bytes| BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())) {
+                match result {
                     Ok(catalog) => {
-                        self.catalogs = Rc::new(Catalogs::new(Some(catalog)));
+                        self.catalogs = Rc::new(Catalogs::new(Some(catalog.clone())));
                         self.packages_requested = false;
                         self.catalogs_changed = true;
                         self.run_analysis();
@@ -472,7 +489,16 @@ impl Component for App {
                     Ok(catalog) => {
                         self.catalogs.set_packages(dataset, catalog);
                         self.catalogs_changed = true;
-                        self.run_analysis();
+                        if self.full_ms > SLOW_SIMULATION_MS {
+                            // A slow simulation waits for typing to stop, as after an edit.
+                            self.simulation_pending = true;
+                            let link = ctx.link().clone();
+                            self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
+                                link.send_message(Msg::Simulate)
+                            }));
+                        } else {
+                            self.run_analysis();
+                        }
                     }
                     Err(e) => {
                         self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
@@ -669,7 +695,13 @@ impl App {
         let mut analysis = analyze(&self.text);
         analysis.build = self.analysis.build.clone();
         self.simulation_pending = true;
-        self.finish(analysis, start);
+        if self.tab == Tab::Stages {
+            self.update_graph(&syntax::parse(&self.text));
+        } else {
+            self.graph_stale = true;
+        }
+        self.parse_ms = dom::now_ms() - start;
+        self.set_analysis(analysis);
     }
 
     fn run_analysis(&mut self) {
@@ -721,6 +753,11 @@ impl App {
         }
         self.parse_ms = dom::now_ms() - start;
         self.update_advice(analysis.build.as_ref(), &parsed);
+        self.set_analysis(analysis);
+    }
+
+    /// Underlines from a new analysis of the current text.
+    fn set_analysis(&mut self, analysis: Analysis) {
         self.marks = Shared::new(
             analysis
                 .diagnostics

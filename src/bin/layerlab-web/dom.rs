@@ -132,6 +132,6 @@ pub async fn dropped_files(entries: Vec<FileSystemEntry>) -> Result<Vec<(String,
             out.push((path.to_string(), file));
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    layerlab::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     Ok(out)
 }

@@ -258,7 +258,7 @@ fn render_line(
         cuts.push(m.end.clamp(ls, le));
     }
     cuts.retain(|&c| text.is_char_boundary(c));
-    cuts.sort_unstable();
+    layerlab::sort::sort(&mut cuts);
     cuts.dedup();
 
     let mut parts: Vec<Html> = Vec::new();

@@ -139,7 +139,7 @@ pub fn tokens_of(parsed: &syntax::Parsed) -> Vec<Token> {
         &heredoc_bodies,
         &mut out,
     );
-    out.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+    layerlab::sort::sort_by_key(&mut out, |t| (t.start, std::cmp::Reverse(t.end)));
     let mut clean: Vec<Token> = Vec::with_capacity(out.len());
     for t in out {
         if clean.last().is_some_and(|prev| t.start < prev.end) {

@@ -124,6 +124,14 @@ pub fn evaluate_checks(
     to_js(&results)
 }
 
+/// Resolves once the base-image catalog is fetched and installed (to `null`, or to the error
+/// text when it could not be: base images are then unknown). The page's loader waits for it
+/// before exposing `window.wasmBindings`, so the functions above see the base images.
+#[wasm_bindgen(js_name = baseImagesReady)]
+pub fn base_images_ready() -> js_sys::Promise {
+    crate::base_catalog::promise()
+}
+
 /// The engine's version (the crate version).
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -5,7 +5,7 @@
 //! expands to the layer's changes (+ added, ~ modified, − deleted, whiteouts) and what the
 //! step did.
 
-use layerlab::analysis::Analysis;
+use layerlab::analysis::{Analysis, SharedBuild};
 use layerlab::simulate::{
     BaseKind, Build, CacheState, Certainty, ChangeKindRow, LayerReport, NodeKindRow, Step,
 };
@@ -24,13 +24,36 @@ pub struct LayersProps {
 
 #[function_component(LayersView)]
 pub fn layers_view(props: &LayersProps) -> Html {
+    match &props.analysis.build {
+        Some(build) => {
+            html! { <BuildLayers build={build.clone()} on_line={props.on_line.clone()} /> }
+        }
+        None => html! { <InstructionsView analysis={props.analysis.clone()} /> },
+    }
+}
+
+#[derive(Properties)]
+struct BuildLayersProps {
+    build: SharedBuild,
+    on_line: Callback<usize>,
+}
+
+/// Equal when the build is the same: the checks that run while typing keep the simulated
+/// build, so the table (thousands of steps in a long Dockerfile) is not re-rendered for them.
+/// `on_line` is left out: the parent makes a new callback at every render, always to the same
+/// message of the same component.
+impl PartialEq for BuildLayersProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.build == other.build
+    }
+}
+
+#[function_component(BuildLayers)]
+fn build_layers(props: &BuildLayersProps) -> Html {
     let expanded = use_state(Vec::<usize>::new);
     let base_open = use_state(|| false);
     let shown = use_state(|| PAGE);
-    let Some(shared) = &props.analysis.build else {
-        return html! { <InstructionsView analysis={props.analysis.clone()} /> };
-    };
-    let build: &Build = &shared.0;
+    let build: &Build = &props.build.0;
     if build.steps.is_empty() {
         return html! { <p class="empty">{ "No instructions yet: start with FROM." }</p> };
     }

@@ -10,6 +10,8 @@ mod advisor_view;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod base_catalog;
+#[cfg(target_arch = "wasm32")]
 mod context_view;
 #[cfg(target_arch = "wasm32")]
 mod dom;
@@ -54,9 +56,14 @@ mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // embed.html loads the same bundle: it starts the widget instead of the playground.
+    // embed.html loads the same bundle: it starts the widget instead of the playground, once
+    // the base-image catalog is in (its first result is reported to the host page at once).
     if embed::is_embed_page() {
-        yew::Renderer::<embed::EmbedApp>::new().render();
+        wasm_bindgen_futures::spawn_local(async {
+            // Without the catalog the widget still works, with every base image unknown.
+            let _ = base_catalog::load().await;
+            yew::Renderer::<embed::EmbedApp>::new().render();
+        });
     } else {
         yew::Renderer::<app::App>::new().render();
     }

@@ -20,14 +20,22 @@ thread_local! {
     static CATALOGS: RefCell<Option<Rc<Catalogs>>> = const { RefCell::new(None) };
 }
 
-/// The catalogs the simulated builds use: the base-image catalog compiled into the bundle
-/// (parsed on first use; a damaged one leaves every base unknown rather than failing) and no
-/// package indexes (the page does not ship them).
+/// The catalogs the simulated builds use: the base-image catalog the page fetched
+/// ([`crate::base_catalog`]; until it is in, or if it failed, every base is unknown) and no
+/// package indexes.
 pub fn catalogs() -> Rc<Catalogs> {
     CATALOGS.with(|c| {
         let mut c = c.borrow_mut();
-        c.get_or_insert_with(|| Rc::new(Catalogs::new(BaseImageCatalog::bundled().ok())))
-            .clone()
+        if let Some(ready) = c.as_ref() {
+            return ready.clone();
+        }
+        let shared = BaseImageCatalog::shared();
+        let catalogs = Rc::new(Catalogs::new(shared.cloned()));
+        // Kept once the catalog is in; before, made afresh so it is picked up when it comes.
+        if shared.is_some() {
+            *c = Some(catalogs.clone());
+        }
+        catalogs
     })
 }
 

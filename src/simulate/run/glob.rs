@@ -105,7 +105,7 @@ pub(crate) fn expand(tree: &Tree, cwd: &str, pattern: &[PatternChar]) -> Vec<Str
         }
     }
     let mut out: Vec<String> = current.into_iter().map(|(w, _)| w).collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
