@@ -2,10 +2,11 @@
 //! docs/toolchain.md).
 
 use sha2::{Digest as _, Sha256};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A content digest `sha256:<64 lowercase hex>`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Digest(String);
 
 const CHUNK: usize = 1 << 20;

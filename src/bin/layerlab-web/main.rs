@@ -33,6 +33,8 @@ mod js_api;
 mod layers_view;
 #[cfg(target_arch = "wasm32")]
 mod problems_view;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod seed;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
