@@ -1,8 +1,8 @@
 //! Content digests (`sha256:<hex>`), hashed in 1 MiB chunks (fast in wasm as well, see
 //! docs/toolchain.md).
 
-use sha2::{Digest as _, Sha256};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 use std::fmt;
 
 /// A content digest `sha256:<64 lowercase hex>`.

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Ordered from most to least certain, so combining results is `max`:
 /// `Exact.combine(Estimated) == Estimated`, anything with `Unknown` is `Unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Certainty {
     /// Byte-for-byte what BuildKit would produce (paths, modes, owners, contents).

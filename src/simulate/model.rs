@@ -144,9 +144,10 @@ pub struct Step {
     pub certainty: Certainty,
 }
 
-/// Whether a step would be taken from BuildKit's cache.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+/// Whether a step would be taken from BuildKit's cache. In JSON (the CLI's output, the JS
+/// API) `{"state": "rebuilt", "reason": …}`; in binary formats (the playground's worker sends
+/// builds in bincode, which cannot read tagged enums) a plain enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CacheState {
     /// Same cache key as in the previous build.
     Cached,
@@ -156,6 +157,67 @@ pub enum CacheState {
     Fresh,
     /// Only changes the image config: nothing to cache.
     ConfigOnly,
+}
+
+/// [`CacheState`] as JSON writes it.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+enum TaggedCacheState {
+    Cached,
+    Rebuilt(String),
+    Fresh,
+    ConfigOnly,
+}
+
+/// [`CacheState`] in binary formats.
+#[derive(Serialize, Deserialize)]
+enum PlainCacheState {
+    Cached,
+    Rebuilt(String),
+    Fresh,
+    ConfigOnly,
+}
+
+impl Serialize for CacheState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            match self {
+                CacheState::Cached => TaggedCacheState::Cached,
+                CacheState::Rebuilt(r) => TaggedCacheState::Rebuilt(r.clone()),
+                CacheState::Fresh => TaggedCacheState::Fresh,
+                CacheState::ConfigOnly => TaggedCacheState::ConfigOnly,
+            }
+            .serialize(serializer)
+        } else {
+            match self {
+                CacheState::Cached => PlainCacheState::Cached,
+                CacheState::Rebuilt(r) => PlainCacheState::Rebuilt(r.clone()),
+                CacheState::Fresh => PlainCacheState::Fresh,
+                CacheState::ConfigOnly => PlainCacheState::ConfigOnly,
+            }
+            .serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CacheState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(if deserializer.is_human_readable() {
+            match TaggedCacheState::deserialize(deserializer)? {
+                TaggedCacheState::Cached => CacheState::Cached,
+                TaggedCacheState::Rebuilt(r) => CacheState::Rebuilt(r),
+                TaggedCacheState::Fresh => CacheState::Fresh,
+                TaggedCacheState::ConfigOnly => CacheState::ConfigOnly,
+            }
+        } else {
+            match PlainCacheState::deserialize(deserializer)? {
+                PlainCacheState::Cached => CacheState::Cached,
+                PlainCacheState::Rebuilt(r) => CacheState::Rebuilt(r),
+                PlainCacheState::Fresh => CacheState::Fresh,
+                PlainCacheState::ConfigOnly => CacheState::ConfigOnly,
+            }
+        })
+    }
 }
 
 /// One layer of the final image.

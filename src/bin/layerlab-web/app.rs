@@ -1,6 +1,10 @@
 //! The playground's top-level component: holds the workspace (Dockerfile text, build context,
 //! analysis) and lays out the top bar, the editor, the tabbed result panes and the status bar.
 //!
+//! The heavy work (the build simulation, uploads, exports) runs in the engine's worker
+//! (`engine.rs`, `worker.rs`); the checks (parse and lint) stay here for instant underlines.
+//! When the worker cannot start, everything runs on the main thread as before.
+//!
 //! Typing never waits for the engine: each keystroke only updates the text (colours and
 //! underlines computed for the previous text are carried over the edit), and the analysis
 //! runs on a short timer once typing pauses (at most every `MAX_WAIT_MS` while it goes on).
@@ -25,11 +29,13 @@ use yew::prelude::*;
 use crate::advisor_view::AdvisorView;
 use crate::context_view::ContextView;
 use crate::editor::{insert_text, Editor, Mark, LINE_PX};
+use crate::engine::{self, Engine, EngineEvent};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
 use crate::image_view::{ImageView, REFERENCE};
 use crate::layers_view::LayersView;
 use crate::problems_view::ProblemsView;
+use crate::protocol::ContextOp;
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
@@ -102,7 +108,8 @@ pub enum Msg {
     CopyShare,
     Export(&'static str),
     Jump(usize),
-    ContextChanged(Context),
+    /// A new context, and the same change for the worker's copy (`None`: send it whole).
+    ContextChanged((Context, Option<ContextOp>)),
     ContextLoaded(Option<Context>),
     SetTarget(Option<usize>),
     SetEpoch(i64),
@@ -112,6 +119,10 @@ pub enum Msg {
     JumpLine(usize),
     /// Apply the fix of the advice at this index (with this id).
     ApplyFix((usize, &'static str)),
+    /// News from the engine's worker.
+    Engine(EngineEvent),
+    /// An image archive exported by the worker.
+    Exported(engine::Exported),
 }
 
 /// The share link offered in the Share popover.
@@ -163,6 +174,15 @@ pub struct App {
     /// The build and the text the advice was computed for.
     advice_build: Option<SharedBuild>,
     advice_text: Shared<String>,
+    /// The engine's worker (or, when it could not start, the main thread).
+    engine: Engine,
+    /// The simulation asked of the worker: its number and text.
+    in_flight: Option<(u64, Shared<String>)>,
+    sim_seq: u64,
+    /// Another simulation is wanted once the one in flight is back.
+    sim_wanted: bool,
+    /// Time to decode the worker's last result on this thread.
+    decode_ms: f64,
 }
 
 impl Component for App {
@@ -197,7 +217,6 @@ impl Component for App {
                     }
                     context_touched = true;
                     storage::save_dockerfile(&text);
-                    idb::save(&context);
                     banner.get_or_insert((false, "Loaded the shared Dockerfile.".to_string()));
                 }
                 Err(e) => {
@@ -215,6 +234,8 @@ impl Component for App {
             let link = ctx.link().clone();
             idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
         }
+        let engine = Engine::start(ctx.link().callback(Msg::Engine));
+        engine.replace_context(&context, context_touched);
         let dark = match storage::load_theme().as_deref() {
             Some("dark") => true,
             Some(_) => false,
@@ -254,7 +275,15 @@ impl Component for App {
             simulate_timer: None,
             packages_requested: false,
             catalogs_changed: false,
+            engine,
+            in_flight: None,
+            sim_seq: 0,
+            sim_wanted: false,
+            decode_ms: 0.0,
         };
+        if app.context_touched && !app.engine.is_worker() {
+            idb::save(&app.context);
+        }
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
         yew::platform::spawn_local(async move {
@@ -336,7 +365,11 @@ impl Component for App {
                 if !self.simulation_pending || self.text != self.analysed {
                     return false;
                 }
-                self.run_analysis();
+                if self.engine.is_worker() {
+                    self.request_simulation();
+                } else {
+                    self.run_analysis();
+                }
                 true
             }
             Msg::SelectTab(tab) => {
@@ -401,9 +434,9 @@ impl Component for App {
                 self.build_args.clear();
                 self.menu = None;
                 self.banner = Some((false, format!("Loaded the example “{}”.", example.title)));
+                self.save_context(None);
                 self.run_analysis();
                 storage::save_dockerfile(&self.text);
-                idb::save(&self.context);
                 true
             }
             Msg::CopyShare => {
@@ -416,6 +449,10 @@ impl Component for App {
                 self.menu = None;
                 let result = match kind {
                     "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
+                    "oci" | "docker" if self.engine.is_worker() => {
+                        self.engine.export(kind, ctx.link().callback(Msg::Exported));
+                        Ok(())
+                    }
                     "oci" | "docker" => self.export_image(kind),
                     _ => self.export_json(kind),
                 };
@@ -433,28 +470,43 @@ impl Component for App {
                 }
                 true
             }
-            Msg::ContextChanged(context) => {
+            Msg::ContextChanged((context, op)) => {
                 self.context = Shared::new(context);
                 self.context_touched = true;
-                idb::save(&self.context);
+                self.save_context(op);
                 self.run_analysis();
                 true
             }
             Msg::ContextLoaded(loaded) => match loaded {
                 Some(context) if !self.context_touched => {
                     self.context = Shared::new(context);
+                    self.engine.replace_context(&self.context, false);
                     self.run_analysis();
                     true
                 }
                 _ => false,
             },
+            Msg::Engine(event) => self.engine_event(event),
+            Msg::Exported(result) => {
+                if let Err(e) = result
+                    .and_then(|(name, bytes)| engine::download(&name, &bytes, "application/x-tar"))
+                {
+                    self.banner = Some((true, e));
+                    return true;
+                }
+                false
+            }
             Msg::SetTarget(target) => {
                 self.target = target;
                 self.run_analysis();
                 true
             }
             Msg::CatalogLoaded(result) => {
-                match result.and_then(|bytes| BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())) {
+                match result.and_then(|bytes| {
+                    let catalog = BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())?;
+                    self.engine.catalog("base-images.json", &bytes);
+                    Ok(catalog)
+                }) {
                     Ok(catalog) => {
                         self.catalogs = Rc::new(Catalogs::new(Some(catalog)));
                         self.packages_requested = false;
@@ -467,8 +519,11 @@ impl Component for App {
                 true
             }
             Msg::PackagesLoaded(dataset, result) => {
-                match result.and_then(|b| PackageCatalog::from_bytes(&b).map_err(|e| e.to_string()))
-                {
+                match result.and_then(|b| {
+                    let catalog = PackageCatalog::from_bytes(&b).map_err(|e| e.to_string())?;
+                    self.engine.catalog(dataset.file_name(), &b);
+                    Ok(catalog)
+                }) {
                     Ok(catalog) => {
                         self.catalogs.set_packages(dataset, catalog);
                         self.catalogs_changed = true;
@@ -561,7 +616,7 @@ impl Component for App {
                 <TerminalView dockerfile={AttrValue::from((*self.text).clone())} context={self.context.0.clone()} />
             },
             Tab::Context => {
-                html! { <ContextView context={self.context.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
+                html! { <ContextView context={self.context.clone()} engine={self.engine.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
             }
         };
         let problems_badge = html! {
@@ -644,7 +699,9 @@ impl Component for App {
                 </main>
                 <footer class="status" data-pending={pending.then_some("1")}>
                     <span class="timing">{ format!("parsed {:.1} ms", self.parse_ms) }</span>
-                    if self.simulation_pending {
+                    if self.in_flight.is_some() {
+                        <span class="simulating">{ "simulating in the worker…" }</span>
+                    } else if self.simulation_pending {
                         <span class="pending">{ format!("simulation paused while typing (it takes {:.0} ms)", self.full_ms) }</span>
                     } else {
                         <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
@@ -652,6 +709,12 @@ impl Component for App {
                     <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
                         a.instructions.len(), a.layer_count(), errors, warnings) }</span>
                     <span class="muted">{ "simulated build, no daemon" }</span>
+                    if self.engine.is_worker() {
+                        <span class="engine-worker muted" data-decode-ms={format!("{:.1}", self.decode_ms)}
+                              title={format!("The simulation runs in a Web Worker; its last result took {:.1} ms to decode on the page.", self.decode_ms)}>{ "engine: worker" }</span>
+                    } else {
+                        <span class="engine-main" title={self.engine.failure().unwrap_or_default()}>{ "engine: main thread" }</span>
+                    }
                 </footer>
             </div>
         }
@@ -672,21 +735,105 @@ impl App {
         self.finish(analysis, start);
     }
 
+    /// The checks now and the simulation in the worker, or (without a worker) the whole
+    /// analysis now.
     fn run_analysis(&mut self) {
+        if self.engine.is_worker() {
+            self.simulate_timer = None;
+            self.run_checks();
+            self.request_simulation();
+        } else {
+            self.run_local_analysis();
+        }
+    }
+
+    /// Asks the worker to simulate the current text (after the one in flight, if any).
+    fn request_simulation(&mut self) {
+        self.simulate_timer = None;
+        if self.in_flight.is_some() {
+            self.sim_wanted = true;
+            return;
+        }
+        self.sim_seq += 1;
+        self.in_flight = Some((self.sim_seq, self.text.clone()));
+        self.engine.analyze(
+            self.sim_seq,
+            &self.text,
+            self.target,
+            &self.build_args,
+            self.epoch,
+        );
+    }
+
+    fn engine_event(&mut self, event: EngineEvent) -> bool {
+        match event {
+            EngineEvent::Analyzed {
+                seq,
+                analysis,
+                ms,
+                decode_ms,
+            } => {
+                let Some((wanted, text)) = self.in_flight.take() else {
+                    return false;
+                };
+                if seq != wanted {
+                    self.in_flight = Some((wanted, text));
+                    return false;
+                }
+                self.full_ms = ms;
+                self.decode_ms = decode_ms;
+                if text == self.text && !self.sim_wanted {
+                    self.simulation_pending = false;
+                    let start = dom::now_ms();
+                    self.finish(*analysis, start);
+                } else if std::mem::take(&mut self.sim_wanted) {
+                    // Simulated for an older text or older options: ask again.
+                    self.request_simulation();
+                }
+                true
+            }
+            EngineEvent::ContextFailed => {
+                // The worker's copy is out of step: it gets the whole context again.
+                self.engine
+                    .replace_context(&self.context, self.context_touched);
+                false
+            }
+            EngineEvent::Stopped(reason) => {
+                self.in_flight = None;
+                self.banner = Some((
+                    true,
+                    format!("{reason}: the build simulation now runs on the main thread."),
+                ));
+                if self.context_touched {
+                    idb::save(&self.context);
+                }
+                self.run_local_analysis();
+                true
+            }
+        }
+    }
+
+    /// Saves the context: the worker saves its copy after making `op` (or after receiving
+    /// the whole context), or, without a worker, the page saves it.
+    fn save_context(&self, op: Option<ContextOp>) {
+        if !self.engine.is_worker() {
+            idb::save(&self.context);
+        } else if let Some(op) = op {
+            self.engine.context_op(op, true);
+        } else {
+            self.engine.replace_context(&self.context, true);
+        }
+    }
+
+    /// The whole analysis with the build simulation, on this thread (no worker).
+    fn run_local_analysis(&mut self) {
         self.debounce = None;
         self.max_wait = None;
         self.simulate_timer = None;
         self.simulation_pending = false;
         let start = dom::now_ms();
-        let mut context = (*self.context).clone();
         // `docker build .` sends the Dockerfile with the context (unless it is ignored).
-        if context.get(workspace::DOCKERFILE_PATH).is_none() {
-            let _ = context.insert_file(
-                workspace::DOCKERFILE_PATH,
-                self.text.as_bytes(),
-                layerlab::context::Metadata::with_mode(layerlab::context::DEFAULT_FILE_MODE),
-            );
-        }
+        let context = workspace::with_dockerfile(&self.context, &self.text);
         let options = BuildOptions {
             target: self.target.map(|t| t.to_string()),
             build_args: self.build_args.clone(),
