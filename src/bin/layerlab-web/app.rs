@@ -51,6 +51,10 @@ const MAX_WAIT_MS: u32 = 400;
 /// the checks run at each pause, the simulation once typing has stopped for `SIMULATE_IDLE_MS`.
 const SLOW_SIMULATION_MS: f64 = 120.0;
 const SIMULATE_IDLE_MS: u32 = 1200;
+/// Checks slower than this (or of a text longer than `CHECKS_OFF_THREAD_BYTES`) run in the
+/// checks worker; faster ones here, so small Dockerfiles get their underlines at once.
+const CHECKS_OFF_THREAD_MS: f64 = 16.0;
+const CHECKS_OFF_THREAD_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -183,6 +187,14 @@ pub struct App {
     sim_wanted: bool,
     /// Time to decode the worker's last result on this thread.
     decode_ms: f64,
+    /// The checks asked of the checks worker: their number and text.
+    check_in_flight: Option<(u64, Shared<String>)>,
+    check_seq: u64,
+    check_wanted: bool,
+    /// How long the last checks took (here or in the worker).
+    checks_ms: f64,
+    /// The parse of the text last shown (the same `Shared` text).
+    parsed: Option<(Shared<String>, Rc<syntax::Parsed>)>,
 }
 
 impl Component for App {
@@ -280,6 +292,11 @@ impl Component for App {
             sim_seq: 0,
             sim_wanted: false,
             decode_ms: 0.0,
+            check_in_flight: None,
+            check_seq: 0,
+            check_wanted: false,
+            checks_ms: 0.0,
+            parsed: None,
         };
         if app.context_touched && !app.engine.is_worker() {
             idb::save(&app.context);
@@ -728,11 +745,31 @@ impl App {
     fn run_checks(&mut self) {
         self.debounce = None;
         self.max_wait = None;
+        self.simulation_pending = true;
+        if self.engine.has_checker()
+            && (self.checks_ms > CHECKS_OFF_THREAD_MS || self.text.len() > CHECKS_OFF_THREAD_BYTES)
+        {
+            self.request_checks();
+            return;
+        }
         let start = dom::now_ms();
+        mark("layerlab:checks-start");
         let mut analysis = analyze(&self.text);
         analysis.build = self.analysis.build.clone();
-        self.simulation_pending = true;
         self.finish(analysis, start);
+        self.checks_ms = dom::now_ms() - start;
+        measure("layerlab:checks", "layerlab:checks-start");
+    }
+
+    /// Asks the checks worker for the checks of the current text (after the ones in flight).
+    fn request_checks(&mut self) {
+        if self.check_in_flight.is_some() {
+            self.check_wanted = true;
+            return;
+        }
+        self.check_seq += 1;
+        self.check_in_flight = Some((self.check_seq, self.text.clone()));
+        self.engine.check(self.check_seq, &self.text);
     }
 
     /// The checks now and the simulation in the worker, or (without a worker) the whole
@@ -786,11 +823,43 @@ impl App {
                     self.simulation_pending = false;
                     let start = dom::now_ms();
                     self.finish(*analysis, start);
+                    measure("layerlab:result", "layerlab:result-start");
                 } else if std::mem::take(&mut self.sim_wanted) {
                     // Simulated for an older text or older options: ask again.
                     self.request_simulation();
                 }
                 true
+            }
+            EngineEvent::Checked { seq, analysis, ms } => {
+                let Some((wanted, text)) = self.check_in_flight.take() else {
+                    return false;
+                };
+                if seq != wanted {
+                    self.check_in_flight = Some((wanted, text));
+                    return false;
+                }
+                self.checks_ms = ms;
+                // Unless a simulation of this text (whose diagnostics include the checks')
+                // already arrived.
+                let current = text == self.text && self.analysed != self.text;
+                if current {
+                    let mut analysis = *analysis;
+                    analysis.build = self.analysis.build.clone();
+                    let start = dom::now_ms();
+                    self.finish(analysis, start);
+                }
+                if std::mem::take(&mut self.check_wanted) && self.text != self.analysed {
+                    self.request_checks();
+                }
+                current
+            }
+            EngineEvent::CheckerStopped => {
+                if self.check_in_flight.take().is_some() {
+                    self.check_wanted = false;
+                    self.run_checks();
+                    return true;
+                }
+                false
             }
             EngineEvent::ContextFailed => {
                 // The worker's copy is out of step: it gets the whole context again.
@@ -800,6 +869,7 @@ impl App {
             }
             EngineEvent::Stopped(reason) => {
                 self.in_flight = None;
+                self.check_in_flight = None;
                 self.banner = Some((
                     true,
                     format!("{reason}: the build simulation now runs on the main thread."),
@@ -859,13 +929,23 @@ impl App {
 
     /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
     fn finish(&mut self, analysis: Analysis, start: f64) {
-        let parsed = syntax::parse(&self.text);
-        self.tokens = Shared::new(highlight::tokens_of(&parsed));
-        // The stage graph is only computed while its tab is open.
-        self.graph_stale = true;
-        if self.tab == Tab::Stages {
-            self.update_graph(&parsed);
-        }
+        mark("layerlab:finish-start");
+        // The checks of this text were shown already (the simulation's result follows them):
+        // its parse, colours and graph are current.
+        let parsed = match &self.parsed {
+            Some((text, parsed)) if *text == self.text => parsed.clone(),
+            _ => {
+                let parsed = Rc::new(syntax::parse(&self.text));
+                self.tokens = Shared::new(highlight::tokens_of(&parsed));
+                // The stage graph is only computed while its tab is open.
+                self.graph_stale = true;
+                if self.tab == Tab::Stages {
+                    self.update_graph(&parsed);
+                }
+                self.parsed = Some((self.text.clone(), parsed.clone()));
+                parsed
+            }
+        };
         self.parse_ms = dom::now_ms() - start;
         self.update_advice(analysis.build.as_ref(), &parsed);
         self.marks = Shared::new(
@@ -882,6 +962,7 @@ impl App {
         );
         self.analysis = Shared::new(analysis);
         self.analysed = self.text.clone();
+        measure("layerlab:finish", "layerlab:finish-start");
     }
 
     /// Recomputes the advice when the simulated build changed (the checks-only analysis run
@@ -1110,6 +1191,20 @@ fn help_dialog(close: Callback<MouseEvent>) -> Html {
             <p>{ "Your Dockerfile and build context are kept in this browser (localStorage and IndexedDB). Share links carry them in the URL fragment." }</p>
             <button class="button" onclick={close}>{ "Close" }</button>
         </div>
+    }
+}
+
+/// A performance mark, and a measure from one (for the end-to-end tests' attribution of long
+/// tasks, and anyone profiling).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+fn measure(name: &str, start_mark: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start_mark);
     }
 }
 

@@ -20,7 +20,7 @@ use layerlab::analysis::Analysis;
 use layerlab::context::{Context, FileContent};
 
 use crate::protocol::{
-    decode_result, to_records, unpack, ContextOp, EntryRecord, Request, Response,
+    decode_checks, decode_result, to_records, unpack, ContextOp, EntryRecord, Request, Response,
 };
 
 /// What the app hears from the worker.
@@ -37,6 +37,14 @@ pub enum EngineEvent {
     ContextFailed,
     /// The worker failed: the engine runs on the main thread from now on.
     Stopped(String),
+    /// The checks (no build) of request `seq`; `ms` in the worker.
+    Checked {
+        seq: u64,
+        analysis: Box<Analysis>,
+        ms: f64,
+    },
+    /// The checks worker failed: the checks run on the page.
+    CheckerStopped,
 }
 
 /// An upload's progress: the phase (`reading`, `unpacking`, `hashing`), bytes done, total.
@@ -66,6 +74,8 @@ type Handler = Closure<dyn FnMut(JsValue)>;
 
 struct Inner {
     worker: RefCell<Option<Worker>>,
+    /// The worker for the checks (parse and lint) of big Dockerfiles.
+    checker: RefCell<Option<Worker>>,
     /// Why the worker is not used (shown in the status bar).
     failure: RefCell<Option<String>>,
     next_id: Cell<u64>,
@@ -91,6 +101,7 @@ impl Engine {
     pub fn start(on_event: Callback<EngineEvent>) -> Engine {
         let engine = Engine(Rc::new(Inner {
             worker: RefCell::new(None),
+            checker: RefCell::new(None),
             failure: RefCell::new(None),
             next_id: Cell::new(1),
             uploads: RefCell::new(HashMap::new()),
@@ -98,44 +109,77 @@ impl Engine {
             on_event,
             _handlers: RefCell::new(Vec::new()),
         }));
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        match Worker::new_with_options("./worker.js", &options) {
-            Ok(worker) => {
-                let weak = Rc::downgrade(&engine.0);
-                let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    if let Some(inner) = weak.upgrade() {
-                        Engine(inner).receive(&event);
-                    }
-                });
-                let weak = Rc::downgrade(&engine.0);
-                let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    let message = Reflect::get(&event, &"message".into())
-                        .ok()
-                        .and_then(|m| m.as_string())
-                        .filter(|m| !m.is_empty())
-                        .unwrap_or_else(|| "the engine's worker could not start".to_string());
-                    if let Some(inner) = weak.upgrade() {
-                        Engine(inner).stop(message);
-                    }
-                });
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-                engine
-                    .0
-                    ._handlers
-                    .borrow_mut()
-                    .extend([on_message, on_error]);
-                *engine.0.worker.borrow_mut() = Some(worker);
-            }
-            Err(e) => {
-                *engine.0.failure.borrow_mut() = Some(format!(
-                    "the engine's worker could not start ({})",
-                    e.as_string().unwrap_or_else(|| "blocked".to_string())
-                ))
-            }
+        match engine.spawn(false) {
+            Ok(worker) => *engine.0.worker.borrow_mut() = Some(worker),
+            Err(e) => *engine.0.failure.borrow_mut() = Some(e),
+        }
+        // A second instance only for the checks, so a long simulation never delays them.
+        if let Ok(worker) = engine.spawn(true) {
+            *engine.0.checker.borrow_mut() = Some(worker);
         }
         engine
+    }
+
+    /// Starts a worker (`checker`: the one for the checks, which may fail on its own).
+    fn spawn(&self, checker: bool) -> Result<Worker, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./worker.js", &options).map_err(|e| {
+            format!(
+                "the engine's worker could not start ({})",
+                e.as_string().unwrap_or_else(|| "blocked".to_string())
+            )
+        })?;
+        let weak = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            if let Some(inner) = weak.upgrade() {
+                Engine(inner).receive(&event);
+            }
+        });
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let message = Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the engine's worker could not start".to_string());
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if checker {
+                // The checks run on the page again.
+                if let Some(worker) = inner.checker.borrow_mut().take() {
+                    worker.terminate();
+                }
+                inner.on_event.emit(EngineEvent::CheckerStopped);
+            } else {
+                Engine(inner).stop(message);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.0._handlers.borrow_mut().extend([on_message, on_error]);
+        Ok(worker)
+    }
+
+    /// Whether the checks can run in their worker.
+    pub fn has_checker(&self) -> bool {
+        self.0.checker.borrow().is_some()
+    }
+
+    /// Asks the checks worker for the checks of `text`.
+    pub fn check(&self, seq: u64, text: &str) {
+        let checker = self.0.checker.borrow();
+        let Some(checker) = checker.as_ref() else {
+            return;
+        };
+        let message = Object::new();
+        let request = Request::Check {
+            seq,
+            text: text.to_string(),
+        };
+        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+        let _ = checker.post_message(&message);
     }
 
     /// Whether the heavy work runs in the worker.
@@ -170,6 +214,9 @@ impl Engine {
     /// The worker failed: everything waiting on it hears why, the app falls back.
     fn stop(&self, reason: String) {
         if let Some(worker) = self.0.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        if let Some(worker) = self.0.checker.borrow_mut().take() {
             worker.terminate();
         }
         *self.0.failure.borrow_mut() = Some(reason.clone());
@@ -222,6 +269,7 @@ impl Engine {
         match response {
             Response::Ready => {}
             Response::Analyzed { seq, ms } => {
+                crate::app::mark("layerlab:result-start");
                 let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
                 let analysis = match decode_result(&bytes) {
                     Ok(result) => Box::new(unpack(result)),
@@ -275,6 +323,17 @@ impl Engine {
                             .map(|b| (name, b))
                             .ok_or_else(|| "the export is empty".to_string())
                     }));
+                }
+            }
+            Response::Checked { seq, ms } => {
+                let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
+                match decode_checks(&bytes) {
+                    Ok(analysis) => self.0.on_event.emit(EngineEvent::Checked {
+                        seq,
+                        analysis: Box::new(analysis),
+                        ms,
+                    }),
+                    Err(e) => self.stop(e),
                 }
             }
             Response::ContextFailed { .. } => self.0.on_event.emit(EngineEvent::ContextFailed),

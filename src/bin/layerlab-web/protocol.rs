@@ -42,6 +42,8 @@ pub enum Request {
     /// A change of the build context, applied in the page's order; `persist`: save the
     /// context in IndexedDB afterwards.
     Context { op: ContextOp, persist: bool },
+    /// The checks only (parse, instructions, lint) of `text`: the checks worker's one job.
+    Check { seq: u64, text: String },
     /// The last simulated image as an archive: `oci` (OCI layout) or `docker` (docker load).
     Export { id: u64, kind: String },
 }
@@ -80,6 +82,9 @@ pub enum Response {
     /// The analysis of request `seq`: a [`BuildResult`] in bincode beside the message
     /// ([`encode_result`]); `ms`: the worker's time.
     Analyzed { seq: u64, ms: f64 },
+    /// The checks of request `seq`: an `Analysis` without build in bincode beside the
+    /// message ([`encode_checks`]); `ms`: the worker's time.
+    Checked { seq: u64, ms: f64 },
     /// Upload `id`: `done` of `total` bytes read (then hashed).
     Progress {
         id: u64,
@@ -233,6 +238,15 @@ pub fn encode_result(result: &BuildResult) -> Vec<u8> {
 
 pub fn decode_result(bytes: &[u8]) -> Result<BuildResult, String> {
     bincode::deserialize(bytes).map_err(|e| format!("cannot decode the worker's result: {e}"))
+}
+
+/// The binary form of the checks (an analysis without build).
+pub fn encode_checks(analysis: &Analysis) -> Vec<u8> {
+    bincode::serialize(analysis).unwrap_or_default()
+}
+
+pub fn decode_checks(bytes: &[u8]) -> Result<Analysis, String> {
+    bincode::deserialize(bytes).map_err(|e| format!("cannot decode the worker's checks: {e}"))
 }
 
 /// One layer of the final image without its bytes.
@@ -444,6 +458,13 @@ mod tests {
             got.map(|a| a.config_bytes).map_err(|e| e.to_string()),
             expected.map(|a| a.config_bytes).map_err(|e| e.to_string())
         );
+    }
+
+    #[test]
+    fn checks_survive_the_binary_form() {
+        let analysis = layerlab::analysis::analyze("FROM alpine\nRUN apt-get install x\nFROM\n");
+        assert!(!analysis.diagnostics.is_empty());
+        assert_eq!(decode_checks(&encode_checks(&analysis)).unwrap(), analysis);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File};
 
-use layerlab::analysis::{analyze_with_context, SharedBuild};
+use layerlab::analysis::{analyze, analyze_with_context, SharedBuild};
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::catalog::distro_data::PackageDataset;
 use layerlab::catalog::packages::PackageCatalog;
@@ -26,8 +26,8 @@ use layerlab::simulate::{BuildOptions, Catalogs};
 
 use crate::image_view::REFERENCE;
 use crate::protocol::{
-    encode_result, file_record, from_records, pack, to_records, with_records, ContextOp,
-    EntryRecord, Request, Response,
+    encode_checks, encode_result, file_record, from_records, pack, to_records, with_records,
+    ContextOp, EntryRecord, Request, Response,
 };
 use crate::{idb, workspace};
 
@@ -235,6 +235,13 @@ fn handle(state: &Shared, data: JsValue) {
                 }
                 Err(error) => post(&Response::ContextFailed { error }, &Array::new()),
             }
+        }
+        Request::Check { seq, text } => {
+            let start = now_ms();
+            let bytes = encode_checks(&analyze(&text));
+            let ms = now_ms() - start;
+            let bufs: Array = std::iter::once(buffer_of(&bytes)).collect();
+            post(&Response::Checked { seq, ms }, &bufs);
         }
         Request::Export { id, kind } => {
             let s = state.borrow();
