@@ -195,6 +195,8 @@ pub struct App {
     checks_ms: f64,
     /// The parse of the text last shown (the same `Shared` text).
     parsed: Option<(Shared<String>, Rc<syntax::Parsed>)>,
+    /// Package indexes given to the worker unparsed (parsed here only if it stops).
+    package_bytes: Vec<(PackageDataset, Vec<u8>)>,
 }
 
 impl Component for App {
@@ -297,6 +299,7 @@ impl Component for App {
             check_wanted: false,
             checks_ms: 0.0,
             parsed: None,
+            package_bytes: Vec::new(),
         };
         if app.context_touched && !app.engine.is_worker() {
             idb::save(&app.context);
@@ -533,6 +536,13 @@ impl Component for App {
                     }
                     Err(e) => self.banner = Some((true, format!("The base-image catalog could not be loaded ({e}): base image layers are shown as unknown."))),
                 }
+                true
+            }
+            Msg::PackagesLoaded(dataset, Ok(bytes)) if self.engine.is_worker() => {
+                // Parsed in the worker only (a long task here); kept in case it stops.
+                self.engine.catalog(dataset.file_name(), &bytes);
+                self.package_bytes.push((dataset, bytes));
+                self.run_analysis();
                 true
             }
             Msg::PackagesLoaded(dataset, result) => {
@@ -807,6 +817,7 @@ impl App {
             EngineEvent::Analyzed {
                 seq,
                 analysis,
+                advice,
                 ms,
                 decode_ms,
             } => {
@@ -821,6 +832,10 @@ impl App {
                 self.decode_ms = decode_ms;
                 if text == self.text && !self.sim_wanted {
                     self.simulation_pending = false;
+                    // The worker's advice for this build (so `finish` does not compute it).
+                    self.advice = Shared::new(advice);
+                    self.advice_build = analysis.build.clone();
+                    self.advice_text = self.text.clone();
                     let start = dom::now_ms();
                     self.finish(*analysis, start);
                     measure("layerlab:result", "layerlab:result-start");
@@ -876,6 +891,12 @@ impl App {
                 ));
                 if self.context_touched {
                     idb::save(&self.context);
+                }
+                for (dataset, bytes) in std::mem::take(&mut self.package_bytes) {
+                    if let Ok(catalog) = PackageCatalog::from_bytes(&bytes) {
+                        self.catalogs.set_packages(dataset, catalog);
+                        self.catalogs_changed = true;
+                    }
                 }
                 self.run_local_analysis();
                 true

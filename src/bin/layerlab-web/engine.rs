@@ -16,6 +16,7 @@ use web_sys::{
 };
 use yew::Callback;
 
+use layerlab::advisor::Advice;
 use layerlab::analysis::Analysis;
 use layerlab::context::{Context, FileContent};
 
@@ -29,6 +30,7 @@ pub enum EngineEvent {
     Analyzed {
         seq: u64,
         analysis: Box<Analysis>,
+        advice: Vec<Advice>,
         ms: f64,
         decode_ms: f64,
     },
@@ -271,8 +273,11 @@ impl Engine {
             Response::Analyzed { seq, ms } => {
                 crate::app::mark("layerlab:result-start");
                 let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
-                let analysis = match decode_result(&bytes) {
-                    Ok(result) => Box::new(unpack(result)),
+                let (analysis, advice) = match decode_result(&bytes) {
+                    Ok(result) => {
+                        let (analysis, advice) = unpack(result);
+                        (Box::new(analysis), advice)
+                    }
                     Err(e) => {
                         self.stop(e);
                         return;
@@ -282,6 +287,7 @@ impl Engine {
                 self.0.on_event.emit(EngineEvent::Analyzed {
                     seq,
                     analysis,
+                    advice,
                     ms,
                     decode_ms,
                 });

@@ -9,10 +9,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use layerlab::advisor::{self, Advice, Fix};
 use layerlab::analysis::Analysis;
 use layerlab::context::{Context, EntryKind, FileContent, Metadata};
 use layerlab::image::{Compression, Descriptor, Digest, ImageConfig, Layer};
 use layerlab::simulate::Build;
+use layerlab::simulate::Certainty;
+use layerlab::span::Span;
 
 /// What the page asks the worker.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -228,12 +231,78 @@ pub struct BuildResult {
     pub analysis: Analysis,
     pub config: ImageConfig,
     pub layers: Vec<LayerDigests>,
+    /// The advisor's advice on the build (computed in the worker too).
+    pub advice: Vec<AdviceWire>,
+}
+
+/// An [`Advice`] on the wire: its kind as text (the page maps it back to the kind's
+/// `&'static str` id from [`advisor::DOCS`]).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AdviceWire {
+    pub number: usize,
+    pub id: String,
+    pub title: String,
+    pub detail: String,
+    pub lines: Vec<usize>,
+    pub span: Span,
+    pub estimated_before_bytes: Option<u64>,
+    pub estimated_after_bytes: Option<u64>,
+    pub saving_bytes: Option<u64>,
+    pub certainty: Certainty,
+    pub fix: Option<Fix>,
+}
+
+impl From<Advice> for AdviceWire {
+    fn from(a: Advice) -> AdviceWire {
+        AdviceWire {
+            number: a.number,
+            id: a.id.to_string(),
+            title: a.title,
+            detail: a.detail,
+            lines: a.lines,
+            span: a.span,
+            estimated_before_bytes: a.estimated_before_bytes,
+            estimated_after_bytes: a.estimated_after_bytes,
+            saving_bytes: a.saving_bytes,
+            certainty: a.certainty,
+            fix: a.fix,
+        }
+    }
+}
+
+impl AdviceWire {
+    /// The advice, unless its kind is unknown here.
+    pub fn into_advice(self) -> Option<Advice> {
+        let id = advisor::DOCS.iter().find(|d| d.id == self.id)?.id;
+        Some(Advice {
+            number: self.number,
+            id,
+            title: self.title,
+            detail: self.detail,
+            lines: self.lines,
+            span: self.span,
+            estimated_before_bytes: self.estimated_before_bytes,
+            estimated_after_bytes: self.estimated_after_bytes,
+            saving_bytes: self.saving_bytes,
+            certainty: self.certainty,
+            fix: self.fix,
+        })
+    }
 }
 
 /// The binary form of a result (bincode: compact, and fast to decode on the page's thread,
 /// where JSON took 140 ms for a 5,000-line Dockerfile).
 pub fn encode_result(result: &BuildResult) -> Vec<u8> {
-    bincode::serialize(result).unwrap_or_default()
+    encode(result)
+}
+
+/// Bincode into a growing buffer (`bincode::serialize` would first run a second, size-counting
+/// serialiser: more code in the page's wasm).
+fn encode(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail; every type here serialises.
+    let _ = bincode::serialize_into(&mut bytes, value);
+    bytes
 }
 
 pub fn decode_result(bytes: &[u8]) -> Result<BuildResult, String> {
@@ -242,7 +311,7 @@ pub fn decode_result(bytes: &[u8]) -> Result<BuildResult, String> {
 
 /// The binary form of the checks (an analysis without build).
 pub fn encode_checks(analysis: &Analysis) -> Vec<u8> {
-    bincode::serialize(analysis).unwrap_or_default()
+    encode(analysis)
 }
 
 pub fn decode_checks(bytes: &[u8]) -> Result<Analysis, String> {
@@ -261,9 +330,10 @@ pub enum LayerDigests {
     Unknown { size: Option<u64>, reason: String },
 }
 
-/// Packs an analysis for the page. Writes (and keeps, in the worker's build) each built
-/// layer's tar and gzip blob: the page gets their digests without ever holding the bytes.
-pub fn pack(analysis: Analysis) -> BuildResult {
+/// Packs an analysis and its advice for the page. Writes (and keeps, in the worker's build)
+/// each built layer's tar and gzip blob: the page gets their digests without ever holding
+/// the bytes.
+pub fn pack(analysis: Analysis, advice: Vec<Advice>) -> BuildResult {
     let (config, layers) = match &analysis.build {
         Some(build) => image_of(&build.0),
         None => (ImageConfig::default(), Vec::new()),
@@ -272,6 +342,7 @@ pub fn pack(analysis: Analysis) -> BuildResult {
         analysis,
         config,
         layers,
+        advice: advice.into_iter().map(AdviceWire::from).collect(),
     }
 }
 
@@ -297,13 +368,19 @@ fn image_of(build: &Build) -> (ImageConfig, Vec<LayerDigests>) {
 /// How [`Layer::blob`] words an unknown layer's reason.
 const UNKNOWN_PREFIX: &str = "layer content not known: ";
 
-/// The page's side of [`pack`]: the analysis whose build has its image restored.
-pub fn unpack(result: BuildResult) -> Analysis {
+/// The page's side of [`pack`]: the analysis whose build has its image restored, and the
+/// advice.
+pub fn unpack(result: BuildResult) -> (Analysis, Vec<Advice>) {
     let BuildResult {
         mut analysis,
         config,
         layers,
+        advice,
     } = result;
+    let advice = advice
+        .into_iter()
+        .filter_map(AdviceWire::into_advice)
+        .collect();
     if let Some(shared) = analysis.build.as_mut() {
         let layers = layers
             .into_iter()
@@ -317,7 +394,7 @@ pub fn unpack(result: BuildResult) -> Analysis {
             build.restore_image(config, layers);
         }
     }
-    analysis
+    (analysis, advice)
 }
 
 #[cfg(test)]
@@ -374,8 +451,8 @@ mod tests {
             .0
             .artifacts(Compression::Gzip)
             .unwrap();
-        let bytes = encode_result(&pack(analysis.clone()));
-        let restored = unpack(decode_result(&bytes).unwrap());
+        let bytes = encode_result(&pack(analysis.clone(), Vec::new()));
+        let (restored, _) = unpack(decode_result(&bytes).unwrap());
         assert_eq!(restored.instructions, analysis.instructions);
         assert_eq!(restored.diagnostics, analysis.diagnostics);
         let build = &restored.build.as_ref().unwrap().0;
@@ -420,7 +497,8 @@ mod tests {
         let report = |a: &Analysis| serde_json::to_string(&*a.build.as_ref().unwrap().0).unwrap();
         for analysis in [first, second] {
             let expected = report(&analysis);
-            let restored = unpack(decode_result(&encode_result(&pack(analysis))).unwrap());
+            let (restored, _) =
+                unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
             assert_eq!(report(&restored), expected);
         }
         assert!(decode_result(b"not bincode").is_err());
@@ -452,12 +530,36 @@ mod tests {
             .unwrap()
             .0
             .artifacts(Compression::Gzip);
-        let restored = unpack(decode_result(&encode_result(&pack(analysis))).unwrap());
+        let (restored, _) =
+            unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
         let got = restored.build.unwrap().0.artifacts(Compression::Gzip);
         assert_eq!(
             got.map(|a| a.config_bytes).map_err(|e| e.to_string()),
             expected.map(|a| a.config_bytes).map_err(|e| e.to_string())
         );
+    }
+
+    /// The advice (with its one-click fix) crosses as it is.
+    #[test]
+    fn advice_survives_the_binary_form() {
+        let text = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        let catalogs = Catalogs::bundled();
+        let analysis = analyze_with_context(
+            text.as_bytes(),
+            &context(),
+            &BuildOptions::default(),
+            &catalogs,
+            None,
+        );
+        let advice = advisor::advise(
+            &analysis.build.as_ref().unwrap().0,
+            &layerlab::syntax::parse(text),
+            &catalogs,
+        );
+        assert!(advice.iter().any(|a| a.fix.is_some()), "{advice:?}");
+        let (_, back) =
+            unpack(decode_result(&encode_result(&pack(analysis, advice.clone()))).unwrap());
+        assert_eq!(back, advice);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File};
 
+use layerlab::advisor;
 use layerlab::analysis::{analyze, analyze_with_context, SharedBuild};
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::catalog::distro_data::PackageDataset;
@@ -23,6 +24,7 @@ use layerlab::catalog::packages::PackageCatalog;
 use layerlab::context::{Context, FileContent};
 use layerlab::image::{docker_save, oci_layout, Compression};
 use layerlab::simulate::{BuildOptions, Catalogs};
+use layerlab::syntax;
 
 use crate::image_view::REFERENCE;
 use crate::protocol::{
@@ -147,8 +149,12 @@ fn handle(state: &Shared, data: JsValue) {
                 previous.as_ref().map(|b| &*b.0),
             );
             s.previous = analysis.build.clone();
+            let advice = match &analysis.build {
+                Some(build) => advisor::advise(&build.0, &syntax::parse(&text), &s.catalogs),
+                None => Vec::new(),
+            };
             drop(s);
-            let result = encode_result(&pack(analysis));
+            let result = encode_result(&pack(analysis, advice));
             let ms = now_ms() - start;
             let bufs: Array = std::iter::once(buffer_of(&result)).collect();
             post(&Response::Analyzed { seq, ms }, &bufs);
