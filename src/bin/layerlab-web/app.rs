@@ -140,6 +140,9 @@ pub struct App {
     /// The text the analysis, tokens and graph were computed for.
     analysed: Shared<String>,
     analysis: Shared<Analysis>,
+    /// What the Layers and Image panels get: they read only the build, so this changes when
+    /// the build does (or, without a build, with the analysis), not at every check.
+    build_view: Shared<Analysis>,
     tokens: Shared<Vec<Token>>,
     marks: Shared<Vec<Mark>>,
     graph: Shared<Graph>,
@@ -264,6 +267,7 @@ impl Component for App {
             analysed: text.clone(),
             text,
             analysis: Shared::default(),
+            build_view: Shared::default(),
             tokens: Shared::default(),
             marks: Shared::default(),
             graph: Shared::default(),
@@ -623,9 +627,9 @@ impl Component for App {
         };
         let panel = match self.tab {
             Tab::Layers => {
-                html! { <LayersView analysis={self.analysis.clone()} on_line={link.callback(Msg::JumpLine)} /> }
+                html! { <LayersView analysis={self.build_view.clone()} on_line={link.callback(Msg::JumpLine)} /> }
             }
-            Tab::Image => html! { <ImageView analysis={self.analysis.clone()} /> },
+            Tab::Image => html! { <ImageView analysis={self.build_view.clone()} /> },
             Tab::Problems => {
                 html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
@@ -982,6 +986,9 @@ impl App {
                 .collect(),
         );
         self.analysis = Shared::new(analysis);
+        if self.analysis.build.is_none() || self.analysis.build != self.build_view.build {
+            self.build_view = self.analysis.clone();
+        }
         self.analysed = self.text.clone();
         measure("layerlab:finish", "layerlab:finish-start");
     }
