@@ -41,9 +41,10 @@ async function watchLongTasks(page) {
 /** The long tasks recorded so far: count and longest. */
 async function longTasks(page) {
   const tasks = await page.evaluate(() => window.__tasks);
-  // The app's own measures (checks, result, finish) since, for attributing long tasks.
+  // The app's own measures over 10 ms (message, render, checks, result, finish) since, for
+  // attributing long tasks.
   const measures = await page.evaluate(() => performance.getEntriesByType('measure')
-    .filter((m) => m.startTime >= window.__since).map((m) => `${m.name.replace('layerlab:', '')} ${Math.round(m.duration)}`));
+    .filter((m) => m.startTime >= window.__since && m.duration >= 10).map((m) => `${m.name.replace('layerlab:', '')} ${Math.round(m.duration)}`));
   return { count: tasks.length, longest: tasks.length ? Math.max(...tasks) : 0, all: tasks.map((t) => Math.round(t)), measures };
 }
 

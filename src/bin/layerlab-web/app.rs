@@ -596,6 +596,8 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &yew::Context<Self>, first_render: bool) {
+        // The view and the DOM update of the whole page (children included).
+        measure("layerlab:render", "layerlab:render-start");
         if first_render {
             // For the first-render measurement of the end-to-end tests (and anyone profiling).
             if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
@@ -605,6 +607,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &yew::Context<Self>) -> Html {
+        mark("layerlab:render-start");
         let link = ctx.link();
         let a = &self.analysis;
         let errors = a
@@ -614,7 +617,10 @@ impl Component for App {
             .count();
         let warnings = a.diagnostics.len() - errors;
         let problems = a.diagnostics.len();
-        let pending = self.text != self.analysed;
+        // Behind the text: the checks, or a simulation that is fast enough not to be deferred
+        // while typing (it used to come with the checks, and still counts as part of them).
+        let pending = self.text != self.analysed
+            || (self.simulation_pending && self.full_ms <= SLOW_SIMULATION_MS);
 
         let tab_button = |tab: Tab, label: Html| {
             let selected = self.tab == tab;
@@ -1230,7 +1236,7 @@ pub fn mark(name: &str) {
     }
 }
 
-fn measure(name: &str, start_mark: &str) {
+pub fn measure(name: &str, start_mark: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.measure_with_start_mark(name, start_mark);
     }

@@ -247,7 +247,14 @@ impl Engine {
         self.0.on_event.emit(EngineEvent::Stopped(reason));
     }
 
+    /// Handles a message of a worker (measured as `layerlab:message`, rendering included).
     fn receive(&self, event: &JsValue) {
+        crate::app::mark("layerlab:message-start");
+        self.handle(event);
+        crate::app::measure("layerlab:message", "layerlab:message-start");
+    }
+
+    fn handle(&self, event: &JsValue) {
         let data = Reflect::get(event, &"data".into()).unwrap_or_default();
         let Some(json) = Reflect::get(&data, &"json".into())
             .ok()

@@ -344,9 +344,10 @@ async fn read_upload(
         read.push(bytes);
     }
     let (records, contents) = if archive {
+        let name = files.first().map(|f| f.name()).unwrap_or_default();
         let bytes = read.into_iter().next().unwrap_or_default();
         progress("unpacking", total);
-        let unpacked = Context::from_archive(bytes).map_err(|e| e.to_string())?;
+        let unpacked = Context::from_archive(bytes).map_err(|e| format!("{name}: {e}"))?;
         to_records(&unpacked)
     } else {
         let records = paths.into_iter().map(file_record).collect();
