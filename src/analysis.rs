@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
 use crate::simulate::{self, Build, BuildOptions, Catalogs};
@@ -16,7 +16,7 @@ use crate::span::Span;
 use crate::syntax::{self, Instruction, Keyword};
 
 /// What an instruction does to the image.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// FROM: starts a build stage on a base image (its layers are the base's).
@@ -30,7 +30,7 @@ pub enum Effect {
 }
 
 /// One instruction as the instruction list shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstructionRow {
     pub start_line: usize,
     pub end_line: usize,
@@ -43,7 +43,7 @@ pub struct InstructionRow {
 }
 
 /// A diagnostic with its position resolved to 1-based lines and columns.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocatedDiagnostic {
     pub severity: Severity,
     pub code: String,
@@ -55,7 +55,7 @@ pub struct LocatedDiagnostic {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub instructions: Vec<InstructionRow>,
     pub diagnostics: Vec<LocatedDiagnostic>,
@@ -76,6 +76,12 @@ impl PartialEq for SharedBuild {
 impl Serialize for SharedBuild {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedBuild {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Build::deserialize(deserializer).map(|b| SharedBuild(Arc::new(b)))
     }
 }
 

@@ -2,11 +2,11 @@
 //! hadolint-style rules and the simulator, so the editor, the problems list and the CLI
 //! treat every finding alike.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::span::{LineCol, LineIndex, Span};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -25,7 +25,7 @@ impl Severity {
 }
 
 /// A finding at a place in the Dockerfile.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code: `syntax` (parse errors), BuildKit check names (`StageNameCasing`),

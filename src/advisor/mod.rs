@@ -29,7 +29,7 @@ pub mod script;
 pub mod stage;
 pub mod wasted_space;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::simulate::{Build, Catalogs, Certainty};
 use crate::span::Span;
@@ -66,7 +66,7 @@ pub struct Advice {
 }
 
 /// A one-click rewrite.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Fix {
     pub description: String,
     /// Non-overlapping edits of the original text, in source order.
@@ -74,7 +74,7 @@ pub struct Fix {
 }
 
 /// Replace `span` of the Dockerfile text with `new_text`.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TextEdit {
     pub span: Span,
     pub new_text: String,

@@ -6,11 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::digest::Digest;
 use super::gojson::{GoJson, ObjectBuilder};
 
 /// A point in time, written like Go's `time.Time` in JSON (RFC 3339 with nanoseconds, UTC `Z`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub struct Timestamp {
     pub secs: i64,
     pub nanos: u32,
@@ -57,7 +59,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// `HEALTHCHECK` settings (docker's `HealthcheckConfig`; durations in nanoseconds).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Healthcheck {
     /// `["NONE"]`, `["CMD", …]` or `["CMD-SHELL", cmd]`.
     pub test: Vec<String>,
@@ -69,7 +71,7 @@ pub struct Healthcheck {
 }
 
 /// The runtime settings (`config` in the image config). `None` lists are Go's nil slices.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunConfig {
     pub user: String,
     /// `"80/tcp"` style keys.
@@ -88,7 +90,7 @@ pub struct RunConfig {
 }
 
 /// One `history` entry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub created: Option<Timestamp>,
     pub created_by: String,
@@ -98,7 +100,7 @@ pub struct HistoryEntry {
 }
 
 /// An image config without its `rootfs` (the diff_ids come from the layers).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageConfig {
     pub created: Option<Timestamp>,
     pub author: String,

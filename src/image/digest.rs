@@ -1,11 +1,12 @@
 //! Content digests (`sha256:<hex>`), hashed in 1 MiB chunks (fast in wasm as well, see
 //! docs/toolchain.md).
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use std::fmt;
 
 /// A content digest `sha256:<64 lowercase hex>`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Digest(String);
 
 const CHUNK: usize = 1 << 20;

@@ -3,13 +3,15 @@
 //! Shared by the build simulation (COPY/ADD/WORKDIR layers) and the RUN simulation
 //! (`simulate::run`): every layer, every RUN effect and every report carries one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How sure the simulation is about a layer, an effect or a whole step.
 ///
 /// Ordered from most to least certain, so combining results is `max`:
 /// `Exact.combine(Estimated) == Estimated`, anything with `Unknown` is `Unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Certainty {
     /// Byte-for-byte what BuildKit would produce (paths, modes, owners, contents).

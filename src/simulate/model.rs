@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::certainty::Certainty;
 use crate::diagnostic::Diagnostic;
@@ -12,7 +12,7 @@ use crate::image::{ImageArtifacts, ImageConfig, Layer};
 use crate::span::Span;
 
 /// Everything `docker build` would produce, step by step.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Build {
     /// Every stage of the Dockerfile, built or skipped.
     pub stages: Vec<StageReport>,
@@ -74,7 +74,7 @@ pub(crate) struct CachedResult {
 }
 
 /// Counters for benchmarks and the UI.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct BuildStats {
     /// File digests computed during this simulation (files never hashed before).
     pub files_hashed: u64,
@@ -87,7 +87,7 @@ pub struct BuildStats {
 }
 
 /// One stage.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StageReport {
     pub index: usize,
     pub name: Option<String>,
@@ -106,7 +106,7 @@ pub struct StageReport {
 }
 
 /// What a stage starts from.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseKind {
     /// The empty image.
@@ -120,7 +120,7 @@ pub enum BaseKind {
 }
 
 /// One executed instruction (a FROM is a step too).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Step {
     pub stage: usize,
     /// The instruction keyword, upper-case.
@@ -144,9 +144,10 @@ pub struct Step {
     pub certainty: Certainty,
 }
 
-/// Whether a step would be taken from BuildKit's cache.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+/// Whether a step would be taken from BuildKit's cache. In JSON (the CLI's output, the JS
+/// API) `{"state": "rebuilt", "reason": …}`; in binary formats (the playground's worker sends
+/// builds in bincode, which cannot read tagged enums) a plain enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CacheState {
     /// Same cache key as in the previous build.
     Cached,
@@ -158,8 +159,69 @@ pub enum CacheState {
     ConfigOnly,
 }
 
+/// [`CacheState`] as JSON writes it.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+enum TaggedCacheState {
+    Cached,
+    Rebuilt(String),
+    Fresh,
+    ConfigOnly,
+}
+
+/// [`CacheState`] in binary formats.
+#[derive(Serialize, Deserialize)]
+enum PlainCacheState {
+    Cached,
+    Rebuilt(String),
+    Fresh,
+    ConfigOnly,
+}
+
+impl Serialize for CacheState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            match self {
+                CacheState::Cached => TaggedCacheState::Cached,
+                CacheState::Rebuilt(r) => TaggedCacheState::Rebuilt(r.clone()),
+                CacheState::Fresh => TaggedCacheState::Fresh,
+                CacheState::ConfigOnly => TaggedCacheState::ConfigOnly,
+            }
+            .serialize(serializer)
+        } else {
+            match self {
+                CacheState::Cached => PlainCacheState::Cached,
+                CacheState::Rebuilt(r) => PlainCacheState::Rebuilt(r.clone()),
+                CacheState::Fresh => PlainCacheState::Fresh,
+                CacheState::ConfigOnly => PlainCacheState::ConfigOnly,
+            }
+            .serialize(serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CacheState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(if deserializer.is_human_readable() {
+            match TaggedCacheState::deserialize(deserializer)? {
+                TaggedCacheState::Cached => CacheState::Cached,
+                TaggedCacheState::Rebuilt(r) => CacheState::Rebuilt(r),
+                TaggedCacheState::Fresh => CacheState::Fresh,
+                TaggedCacheState::ConfigOnly => CacheState::ConfigOnly,
+            }
+        } else {
+            match PlainCacheState::deserialize(deserializer)? {
+                PlainCacheState::Cached => CacheState::Cached,
+                PlainCacheState::Rebuilt(r) => CacheState::Rebuilt(r),
+                PlainCacheState::Fresh => CacheState::Fresh,
+                PlainCacheState::ConfigOnly => CacheState::ConfigOnly,
+            }
+        })
+    }
+}
+
 /// One layer of the final image.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LayerReport {
     /// `base` for inherited layers, else the instruction text.
     pub created_by: String,
@@ -177,7 +239,7 @@ pub struct LayerReport {
 }
 
 /// One change of a layer.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ChangeRow {
     pub path: String,
     pub change: ChangeKindRow,
@@ -190,7 +252,7 @@ pub struct ChangeRow {
     pub known: bool,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKindRow {
     Added,
@@ -199,7 +261,7 @@ pub enum ChangeKindRow {
     Opaque,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKindRow {
     File,
@@ -209,7 +271,7 @@ pub enum NodeKindRow {
 }
 
 /// The final image configuration.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FinalConfig {
     pub env: Vec<String>,
     pub cmd: Option<Vec<String>>,
@@ -228,7 +290,7 @@ pub struct FinalConfig {
 }
 
 /// One history entry.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct HistoryRow {
     pub created_by: String,
     pub comment: String,
@@ -236,7 +298,7 @@ pub struct HistoryRow {
 }
 
 /// The config and manifest, or what prevents them.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ArtifactsReport {
     pub config_digest: Option<String>,
     pub manifest_digest: Option<String>,
@@ -332,6 +394,19 @@ impl Build {
     /// Layers as owned values for the image module's exports.
     pub fn owned_layers(&self) -> Vec<Layer> {
         self.image_layers().iter().map(|l| clone_layer(l)).collect()
+    }
+
+    /// The image of a build received from elsewhere (the playground's worker sends the
+    /// serialised report, which leaves out the image): its config and its layers as digests
+    /// and blob descriptors (no bytes), so [`Build::image_config`] and [`Build::artifacts`]
+    /// give the same config, manifest and digests as on the side that simulated it. The
+    /// restored build cannot be reused as `previous` (its cache is empty) nor exported.
+    pub fn restore_image(&mut self, config: ImageConfig, layers: Vec<Layer>) {
+        self.image_config = config;
+        self.final_layers = layers
+            .into_iter()
+            .map(|l| FinalLayer::Base(Arc::new(l)))
+            .collect();
     }
 
     /// Number of layers the final image has.

@@ -1,6 +1,10 @@
 //! The playground's top-level component: holds the workspace (Dockerfile text, build context,
 //! analysis) and lays out the top bar, the editor, the tabbed result panes and the status bar.
 //!
+//! The heavy work (the build simulation, uploads, exports) runs in the engine's worker
+//! (`engine.rs`, `worker.rs`); the checks (parse and lint) stay here for instant underlines.
+//! When the worker cannot start, everything runs on the main thread as before.
+//!
 //! Typing never waits for the engine: each keystroke only updates the text (colours and
 //! underlines computed for the previous text are carried over the edit), and the analysis
 //! runs on a short timer once typing pauses (at most every `MAX_WAIT_MS` while it goes on).
@@ -25,11 +29,13 @@ use yew::prelude::*;
 use crate::advisor_view::AdvisorView;
 use crate::context_view::ContextView;
 use crate::editor::{insert_text, Editor, Mark, LINE_PX};
+use crate::engine::{self, Engine, EngineEvent};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
 use crate::image_view::{ImageView, REFERENCE};
 use crate::layers_view::LayersView;
 use crate::problems_view::ProblemsView;
+use crate::protocol::ContextOp;
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
@@ -45,6 +51,10 @@ const MAX_WAIT_MS: u32 = 400;
 /// the checks run at each pause, the simulation once typing has stopped for `SIMULATE_IDLE_MS`.
 const SLOW_SIMULATION_MS: f64 = 120.0;
 const SIMULATE_IDLE_MS: u32 = 1200;
+/// Checks slower than this (or of a text longer than `CHECKS_OFF_THREAD_BYTES`) run in the
+/// checks worker; faster ones here, so small Dockerfiles get their underlines at once.
+const CHECKS_OFF_THREAD_MS: f64 = 16.0;
+const CHECKS_OFF_THREAD_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -104,7 +114,8 @@ pub enum Msg {
     CopyShare,
     Export(&'static str),
     Jump(usize),
-    ContextChanged(Context),
+    /// A new context, and the same change for the worker's copy (`None`: send it whole).
+    ContextChanged((Context, Option<ContextOp>)),
     ContextLoaded(Option<Context>),
     SetTarget(Option<usize>),
     SetEpoch(i64),
@@ -114,6 +125,10 @@ pub enum Msg {
     JumpLine(usize),
     /// Apply the fix of the advice at this index (with this id).
     ApplyFix((usize, &'static str)),
+    /// News from the engine's worker.
+    Engine(EngineEvent),
+    /// An image archive exported by the worker.
+    Exported(engine::Exported),
 }
 
 /// The share link offered in the Share popover.
@@ -127,6 +142,9 @@ pub struct App {
     /// The text the analysis, tokens and graph were computed for.
     analysed: Shared<String>,
     analysis: Shared<Analysis>,
+    /// What the Layers and Image panels get: they read only the build, so this changes when
+    /// the build does (or, without a build, with the analysis), not at every check.
+    build_view: Shared<Analysis>,
     tokens: Shared<Vec<Token>>,
     marks: Shared<Vec<Mark>>,
     graph: Shared<Graph>,
@@ -166,6 +184,25 @@ pub struct App {
     /// The build and the text the advice was computed for.
     advice_build: Option<SharedBuild>,
     advice_text: Shared<String>,
+    /// The engine's worker (or, when it could not start, the main thread).
+    engine: Engine,
+    /// The simulation asked of the worker: its number and text.
+    in_flight: Option<(u64, Shared<String>)>,
+    sim_seq: u64,
+    /// Another simulation is wanted once the one in flight is back.
+    sim_wanted: bool,
+    /// Time to decode the worker's last result on this thread.
+    decode_ms: f64,
+    /// The checks asked of the checks worker: their number and text.
+    check_in_flight: Option<(u64, Shared<String>)>,
+    check_seq: u64,
+    check_wanted: bool,
+    /// How long the last checks took (here or in the worker).
+    checks_ms: f64,
+    /// The parse of the text last shown (the same `Shared` text).
+    parsed: Option<(Shared<String>, Rc<syntax::Parsed>)>,
+    /// Package indexes given to the worker unparsed (parsed here only if it stops).
+    package_bytes: Vec<(PackageDataset, Vec<u8>)>,
 }
 
 impl Component for App {
@@ -200,7 +237,6 @@ impl Component for App {
                     }
                     context_touched = true;
                     storage::save_dockerfile(&text);
-                    idb::save(&context);
                     banner.get_or_insert((false, "Loaded the shared Dockerfile.".to_string()));
                 }
                 Err(e) => {
@@ -218,6 +254,8 @@ impl Component for App {
             let link = ctx.link().clone();
             idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
         }
+        let engine = Engine::start(ctx.link().callback(Msg::Engine));
+        engine.replace_context(&context, context_touched);
         let dark = match storage::load_theme().as_deref() {
             Some("dark") => true,
             Some(_) => false,
@@ -232,6 +270,7 @@ impl Component for App {
             analysed: text.clone(),
             text,
             analysis: Shared::default(),
+            build_view: Shared::default(),
             tokens: Shared::default(),
             marks: Shared::default(),
             graph: Shared::default(),
@@ -258,7 +297,21 @@ impl Component for App {
             highlight_timer: None,
             packages_requested: false,
             catalogs_changed: false,
+            engine,
+            in_flight: None,
+            sim_seq: 0,
+            sim_wanted: false,
+            decode_ms: 0.0,
+            check_in_flight: None,
+            check_seq: 0,
+            check_wanted: false,
+            checks_ms: 0.0,
+            parsed: None,
+            package_bytes: Vec::new(),
         };
+        if app.context_touched && !app.engine.is_worker() {
+            idb::save(&app.context);
+        }
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
         yew::platform::spawn_local(async move {
@@ -341,11 +394,16 @@ impl Component for App {
             Msg::Highlight => {
                 self.highlight_timer = None;
                 storage::save_dockerfile(&self.text);
-                if self.text != self.analysed {
-                    // Typing went on: the next analysis highlights.
+                if self.text != self.analysed
+                    || matches!(&self.parsed, Some((text, _)) if *text == self.text)
+                {
+                    // Typing went on (the next analysis highlights), or the checks' result
+                    // already coloured this text.
                     return false;
                 }
-                self.tokens = Shared::new(highlight::tokens_of(&syntax::parse(&self.text)));
+                let parsed = Rc::new(syntax::parse(&self.text));
+                self.tokens = Shared::new(highlight::tokens_of(&parsed));
+                self.parsed = Some((self.text.clone(), parsed));
                 true
             }
             Msg::Simulate => {
@@ -353,7 +411,11 @@ impl Component for App {
                 if !self.simulation_pending || self.text != self.analysed {
                     return false;
                 }
-                self.run_analysis();
+                if self.engine.is_worker() {
+                    self.request_simulation();
+                } else {
+                    self.run_analysis();
+                }
                 true
             }
             Msg::SelectTab(tab) => {
@@ -418,9 +480,9 @@ impl Component for App {
                 self.build_args.clear();
                 self.menu = None;
                 self.banner = Some((false, format!("Loaded the example “{}”.", example.title)));
+                self.save_context(None);
                 self.run_analysis();
                 storage::save_dockerfile(&self.text);
-                idb::save(&self.context);
                 true
             }
             Msg::CopyShare => {
@@ -433,6 +495,10 @@ impl Component for App {
                 self.menu = None;
                 let result = match kind {
                     "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
+                    "oci" | "docker" if self.engine.is_worker() => {
+                        self.engine.export(kind, ctx.link().callback(Msg::Exported));
+                        Ok(())
+                    }
                     "oci" | "docker" => self.export_image(kind),
                     _ => self.export_json(kind),
                 };
@@ -450,21 +516,32 @@ impl Component for App {
                 }
                 true
             }
-            Msg::ContextChanged(context) => {
+            Msg::ContextChanged((context, op)) => {
                 self.context = Shared::new(context);
                 self.context_touched = true;
-                idb::save(&self.context);
+                self.save_context(op);
                 self.run_analysis();
                 true
             }
             Msg::ContextLoaded(loaded) => match loaded {
                 Some(context) if !self.context_touched => {
                     self.context = Shared::new(context);
+                    self.engine.replace_context(&self.context, false);
                     self.run_analysis();
                     true
                 }
                 _ => false,
             },
+            Msg::Engine(event) => self.engine_event(event),
+            Msg::Exported(result) => {
+                if let Err(e) = result
+                    .and_then(|(name, bytes)| engine::download(&name, &bytes, "application/x-tar"))
+                {
+                    self.banner = Some((true, e));
+                    return true;
+                }
+                false
+            }
             Msg::SetTarget(target) => {
                 self.target = target;
                 self.run_analysis();
@@ -473,6 +550,10 @@ impl Component for App {
             Msg::CatalogLoaded(result) => {
                 match result {
                     Ok(catalog) => {
+                        // The workers parse their own copy (the bytes travel, not the tree).
+                        if let Some(bytes) = crate::base_catalog::bytes() {
+                            self.engine.catalog(crate::base_catalog::FILE, &bytes);
+                        }
                         self.catalogs = Rc::new(Catalogs::new(Some(catalog.clone())));
                         self.packages_requested = false;
                         self.catalogs_changed = true;
@@ -483,9 +564,19 @@ impl Component for App {
                 }
                 true
             }
+            Msg::PackagesLoaded(dataset, Ok(bytes)) if self.engine.is_worker() => {
+                // Parsed in the worker only (a long task here); kept in case it stops.
+                self.engine.catalog(dataset.file_name(), &bytes);
+                self.package_bytes.push((dataset, bytes));
+                self.run_analysis();
+                true
+            }
             Msg::PackagesLoaded(dataset, result) => {
-                match result.and_then(|b| PackageCatalog::from_bytes(&b).map_err(|e| e.to_string()))
-                {
+                match result.and_then(|b| {
+                    let catalog = PackageCatalog::from_bytes(&b).map_err(|e| e.to_string())?;
+                    self.engine.catalog(dataset.file_name(), &b);
+                    Ok(catalog)
+                }) {
                     Ok(catalog) => {
                         self.catalogs.set_packages(dataset, catalog);
                         self.catalogs_changed = true;
@@ -536,6 +627,8 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &yew::Context<Self>, first_render: bool) {
+        // The view and the DOM update of the whole page (children included).
+        measure("layerlab:render", "layerlab:render-start");
         if first_render {
             // For the first-render measurement of the end-to-end tests (and anyone profiling).
             if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
@@ -545,6 +638,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &yew::Context<Self>) -> Html {
+        mark("layerlab:render-start");
         let link = ctx.link();
         let a = &self.analysis;
         let errors = a
@@ -554,7 +648,10 @@ impl Component for App {
             .count();
         let warnings = a.diagnostics.len() - errors;
         let problems = a.diagnostics.len();
-        let pending = self.text != self.analysed;
+        // Behind the text: the checks, or a simulation that is fast enough not to be deferred
+        // while typing (it used to come with the checks, and still counts as part of them).
+        let pending = self.text != self.analysed
+            || (self.simulation_pending && self.full_ms <= SLOW_SIMULATION_MS);
 
         let tab_button = |tab: Tab, label: Html| {
             let selected = self.tab == tab;
@@ -567,9 +664,9 @@ impl Component for App {
         };
         let panel = match self.tab {
             Tab::Layers => {
-                html! { <LayersView analysis={self.analysis.clone()} on_line={link.callback(Msg::JumpLine)} /> }
+                html! { <LayersView analysis={self.build_view.clone()} on_line={link.callback(Msg::JumpLine)} /> }
             }
-            Tab::Image => html! { <ImageView analysis={self.analysis.clone()} /> },
+            Tab::Image => html! { <ImageView analysis={self.build_view.clone()} /> },
             Tab::Problems => {
                 html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
@@ -587,7 +684,7 @@ impl Component for App {
                 <TerminalView dockerfile={AttrValue::from((*self.text).clone())} context={self.context.0.clone()} />
             },
             Tab::Context => {
-                html! { <ContextView context={self.context.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
+                html! { <ContextView context={self.context.clone()} engine={self.engine.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
             }
         };
         let problems_badge = html! {
@@ -670,7 +767,9 @@ impl Component for App {
                 </main>
                 <footer class="status" data-pending={pending.then_some("1")}>
                     <span class="timing">{ format!("parsed {:.1} ms", self.parse_ms) }</span>
-                    if self.simulation_pending {
+                    if self.in_flight.is_some() {
+                        <span class="simulating">{ "simulating in the worker…" }</span>
+                    } else if self.simulation_pending {
                         <span class="pending">{ format!("simulation paused while typing (it takes {:.0} ms)", self.full_ms) }</span>
                     } else {
                         <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
@@ -678,6 +777,12 @@ impl Component for App {
                     <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
                         a.instructions.len(), a.layer_count(), errors, warnings) }</span>
                     <span class="muted">{ "simulated build, no daemon" }</span>
+                    if self.engine.is_worker() {
+                        <span class="engine-worker muted" data-decode-ms={format!("{:.1}", self.decode_ms)}
+                              title={format!("The simulation runs in a Web Worker; its last result took {:.1} ms to decode on the page.", self.decode_ms)}>{ "engine: worker" }</span>
+                    } else {
+                        <span class="engine-main" title={self.engine.failure().unwrap_or_default()}>{ "engine: main thread" }</span>
+                    }
                 </footer>
             </div>
         }
@@ -691,34 +796,176 @@ impl App {
     fn run_checks(&mut self) {
         self.debounce = None;
         self.max_wait = None;
+        self.simulation_pending = true;
+        if self.engine.has_checker()
+            && (self.checks_ms > CHECKS_OFF_THREAD_MS || self.text.len() > CHECKS_OFF_THREAD_BYTES)
+        {
+            self.request_checks();
+            return;
+        }
         let start = dom::now_ms();
+        mark("layerlab:checks-start");
         let mut analysis = analyze(&self.text);
         analysis.build = self.analysis.build.clone();
-        self.simulation_pending = true;
-        if self.tab == Tab::Stages {
-            self.update_graph(&syntax::parse(&self.text));
-        } else {
-            self.graph_stale = true;
-        }
-        self.parse_ms = dom::now_ms() - start;
-        self.set_analysis(analysis);
+        self.finish(analysis, start);
+        self.checks_ms = dom::now_ms() - start;
+        measure("layerlab:checks", "layerlab:checks-start");
     }
 
+    /// Asks the checks worker for the checks of the current text (after the ones in flight).
+    fn request_checks(&mut self) {
+        if self.check_in_flight.is_some() {
+            self.check_wanted = true;
+            return;
+        }
+        self.check_seq += 1;
+        self.check_in_flight = Some((self.check_seq, self.text.clone()));
+        self.engine.check(self.check_seq, &self.text);
+    }
+
+    /// The checks now and the simulation in the worker, or (without a worker) the whole
+    /// analysis now.
     fn run_analysis(&mut self) {
+        if self.engine.is_worker() {
+            self.simulate_timer = None;
+            self.run_checks();
+            self.request_simulation();
+        } else {
+            self.run_local_analysis();
+        }
+    }
+
+    /// Asks the worker to simulate the current text (after the one in flight, if any).
+    fn request_simulation(&mut self) {
+        self.simulate_timer = None;
+        if self.in_flight.is_some() {
+            self.sim_wanted = true;
+            return;
+        }
+        self.sim_seq += 1;
+        self.in_flight = Some((self.sim_seq, self.text.clone()));
+        self.engine.analyze(
+            self.sim_seq,
+            &self.text,
+            self.target,
+            &self.build_args,
+            self.epoch,
+        );
+    }
+
+    fn engine_event(&mut self, event: EngineEvent) -> bool {
+        match event {
+            EngineEvent::Analyzed {
+                seq,
+                analysis,
+                advice,
+                ms,
+                decode_ms,
+            } => {
+                let Some((wanted, text)) = self.in_flight.take() else {
+                    return false;
+                };
+                if seq != wanted {
+                    self.in_flight = Some((wanted, text));
+                    return false;
+                }
+                self.full_ms = ms;
+                self.decode_ms = decode_ms;
+                if text == self.text && !self.sim_wanted {
+                    self.simulation_pending = false;
+                    // The worker's advice for this build (so `finish` does not compute it).
+                    self.advice = Shared::new(advice);
+                    self.advice_build = analysis.build.clone();
+                    self.advice_text = self.text.clone();
+                    let start = dom::now_ms();
+                    self.finish(*analysis, start);
+                    measure("layerlab:result", "layerlab:result-start");
+                } else if std::mem::take(&mut self.sim_wanted) {
+                    // Simulated for an older text or older options: ask again.
+                    self.request_simulation();
+                }
+                true
+            }
+            EngineEvent::Checked { seq, analysis, ms } => {
+                let Some((wanted, text)) = self.check_in_flight.take() else {
+                    return false;
+                };
+                if seq != wanted {
+                    self.check_in_flight = Some((wanted, text));
+                    return false;
+                }
+                self.checks_ms = ms;
+                // Unless a simulation of this text (whose diagnostics include the checks')
+                // already arrived.
+                let current = text == self.text && self.analysed != self.text;
+                if current {
+                    let mut analysis = *analysis;
+                    analysis.build = self.analysis.build.clone();
+                    let start = dom::now_ms();
+                    self.finish(analysis, start);
+                }
+                if std::mem::take(&mut self.check_wanted) && self.text != self.analysed {
+                    self.request_checks();
+                }
+                current
+            }
+            EngineEvent::CheckerStopped => {
+                if self.check_in_flight.take().is_some() {
+                    self.check_wanted = false;
+                    self.run_checks();
+                    return true;
+                }
+                false
+            }
+            EngineEvent::ContextFailed => {
+                // The worker's copy is out of step: it gets the whole context again.
+                self.engine
+                    .replace_context(&self.context, self.context_touched);
+                false
+            }
+            EngineEvent::Stopped(reason) => {
+                self.in_flight = None;
+                self.check_in_flight = None;
+                self.banner = Some((
+                    true,
+                    format!("{reason}: the build simulation now runs on the main thread."),
+                ));
+                if self.context_touched {
+                    idb::save(&self.context);
+                }
+                for (dataset, bytes) in std::mem::take(&mut self.package_bytes) {
+                    if let Ok(catalog) = PackageCatalog::from_bytes(&bytes) {
+                        self.catalogs.set_packages(dataset, catalog);
+                        self.catalogs_changed = true;
+                    }
+                }
+                self.run_local_analysis();
+                true
+            }
+        }
+    }
+
+    /// Saves the context: the worker saves its copy after making `op` (or after receiving
+    /// the whole context), or, without a worker, the page saves it.
+    fn save_context(&self, op: Option<ContextOp>) {
+        if !self.engine.is_worker() {
+            idb::save(&self.context);
+        } else if let Some(op) = op {
+            self.engine.context_op(op, true);
+        } else {
+            self.engine.replace_context(&self.context, true);
+        }
+    }
+
+    /// The whole analysis with the build simulation, on this thread (no worker).
+    fn run_local_analysis(&mut self) {
         self.debounce = None;
         self.max_wait = None;
         self.simulate_timer = None;
         self.simulation_pending = false;
         let start = dom::now_ms();
-        let mut context = (*self.context).clone();
         // `docker build .` sends the Dockerfile with the context (unless it is ignored).
-        if context.get(workspace::DOCKERFILE_PATH).is_none() {
-            let _ = context.insert_file(
-                workspace::DOCKERFILE_PATH,
-                self.text.as_bytes(),
-                layerlab::context::Metadata::with_mode(layerlab::context::DEFAULT_FILE_MODE),
-            );
-        }
+        let context = workspace::with_dockerfile(&self.context, &self.text);
         let options = BuildOptions {
             target: self.target.map(|t| t.to_string()),
             build_args: self.build_args.clone(),
@@ -744,13 +991,23 @@ impl App {
 
     /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
     fn finish(&mut self, analysis: Analysis, start: f64) {
-        let parsed = syntax::parse(&self.text);
-        self.tokens = Shared::new(highlight::tokens_of(&parsed));
-        // The stage graph is only computed while its tab is open.
-        self.graph_stale = true;
-        if self.tab == Tab::Stages {
-            self.update_graph(&parsed);
-        }
+        mark("layerlab:finish-start");
+        // The checks of this text were shown already (the simulation's result follows them):
+        // its parse, colours and graph are current.
+        let parsed = match &self.parsed {
+            Some((text, parsed)) if *text == self.text => parsed.clone(),
+            _ => {
+                let parsed = Rc::new(syntax::parse(&self.text));
+                self.tokens = Shared::new(highlight::tokens_of(&parsed));
+                // The stage graph is only computed while its tab is open.
+                self.graph_stale = true;
+                if self.tab == Tab::Stages {
+                    self.update_graph(&parsed);
+                }
+                self.parsed = Some((self.text.clone(), parsed.clone()));
+                parsed
+            }
+        };
         self.parse_ms = dom::now_ms() - start;
         self.update_advice(analysis.build.as_ref(), &parsed);
         self.set_analysis(analysis);
@@ -771,7 +1028,11 @@ impl App {
                 .collect(),
         );
         self.analysis = Shared::new(analysis);
+        if self.analysis.build.is_none() || self.analysis.build != self.build_view.build {
+            self.build_view = self.analysis.clone();
+        }
         self.analysed = self.text.clone();
+        measure("layerlab:finish", "layerlab:finish-start");
     }
 
     /// Recomputes the advice when the simulated build changed (the checks-only analysis run
@@ -1000,6 +1261,20 @@ fn help_dialog(close: Callback<MouseEvent>) -> Html {
             <p>{ "Your Dockerfile and build context are kept in this browser (localStorage and IndexedDB). Share links carry them in the URL fragment." }</p>
             <button class="button" onclick={close}>{ "Close" }</button>
         </div>
+    }
+}
+
+/// A performance mark, and a measure from one (for the end-to-end tests' attribution of long
+/// tasks, and anyone profiling).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+pub fn measure(name: &str, start_mark: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start_mark);
     }
 }
 

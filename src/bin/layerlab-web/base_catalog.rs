@@ -7,6 +7,7 @@
 //! same promise afterwards.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::Promise;
 use layerlab::catalog::base_images::BaseImageCatalog;
@@ -17,10 +18,19 @@ use crate::dom;
 
 /// Where the page serves the catalog (Trunk copies it there).
 const URL: &str = "data/base-images.json";
+/// The catalog's file name, as the engine's workers are told it.
+pub const FILE: &str = "base-images.json";
 
 thread_local! {
     /// The one fetch of the page; it resolves to `null` or to an error text, never rejects.
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// The fetched bytes, for the engine's workers (which parse and install their own copy).
+    static BYTES: RefCell<Option<Rc<[u8]>>> = const { RefCell::new(None) };
+}
+
+/// The catalog's bytes once fetched (`None` before, or when the fetch failed).
+pub fn bytes() -> Option<Rc<[u8]>> {
+    BYTES.with(|b| b.borrow().clone())
 }
 
 /// The fetch as a promise (started on first use): for JavaScript (`baseImagesReady`).
@@ -53,5 +63,6 @@ async fn fetch_and_install() -> Result<(), String> {
     let bytes = dom::fetch_bytes(URL).await?;
     let catalog = BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())?;
     BaseImageCatalog::install(catalog);
+    BYTES.with(|b| *b.borrow_mut() = Some(bytes.into()));
     Ok(())
 }

@@ -4,6 +4,13 @@
 //! archive, plain or compressed with gzip, bzip2, xz or zstd (unpacked by the engine);
 //! creating, editing, renaming and deleting small text files. Every change goes through `workspace`, all or nothing: a bad upload shows an
 //! error and leaves the context as it was.
+//!
+//! Uploads are read, unpacked and hashed by the engine's worker, with a progress bar and a
+//! Cancel button; a cancelled upload changes nothing. Each change is emitted with the same
+//! change for the worker's copy of the context ([`ContextOp`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use layerlab::context::Context;
 use web_sys::{DragEvent, File, FileSystemEntry, HtmlInputElement, HtmlTextAreaElement};
@@ -13,12 +20,139 @@ use yew::prelude::*;
 use crate::shared::Shared;
 
 use crate::dom;
+use crate::engine::{into_contents, Engine, Progress, ReadUpload};
+use crate::protocol::{with_records, ContextOp};
 use crate::workspace::{self, human_size, RowKind};
 
 #[derive(Properties, PartialEq)]
 pub struct ContextProps {
     pub context: Shared<Context>,
-    pub on_change: Callback<Context>,
+    pub engine: Engine,
+    pub on_change: Callback<(Context, Option<ContextOp>)>,
+}
+
+/// A change made, the same change for the worker, and what to tell the user.
+type Change = Result<(Context, Option<ContextOp>, String), String>;
+
+/// The upload being read: its id in the worker and its progress.
+#[derive(Clone, PartialEq)]
+struct UploadState {
+    id: u64,
+    label: String,
+    progress: Option<Progress>,
+}
+
+/// Where an upload read by the worker goes: the panel's state it updates.
+#[derive(Clone)]
+struct UploadTarget {
+    /// The context as last rendered.
+    latest: Rc<RefCell<Shared<Context>>>,
+    upload: UseStateHandle<Option<UploadState>>,
+    /// The upload whose result is awaited.
+    active: Rc<RefCell<Option<u64>>>,
+    apply: Callback<Change>,
+}
+
+/// Reads `files` in the worker (an archive when `archive`), showing progress, then adds
+/// them to the context as it is when they arrive.
+fn upload_in_worker(
+    engine: &Engine,
+    files: Vec<(String, File)>,
+    archive: bool,
+    label: String,
+    target: UploadTarget,
+) {
+    let UploadTarget {
+        latest,
+        upload,
+        active,
+        apply,
+    } = target;
+    let count = files.len();
+    let total: f64 = files.iter().map(|(_, f)| f.size()).sum();
+    let on_progress = {
+        let upload = upload.clone();
+        let active = active.clone();
+        Callback::from(move |p: Progress| {
+            if let Some(state) = (*upload).clone() {
+                if *active.borrow() == Some(state.id) {
+                    upload.set(Some(UploadState {
+                        progress: Some(p),
+                        ..state
+                    }));
+                }
+            }
+        })
+    };
+    let on_done = {
+        let upload = upload.clone();
+        let active = active.clone();
+        let engine = engine.clone();
+        let label = label.clone();
+        Callback::from(move |result: Result<ReadUpload, String>| {
+            let upload = upload.clone();
+            let active = active.clone();
+            let engine = engine.clone();
+            let apply = apply.clone();
+            let latest = latest.clone();
+            let label = label.clone();
+            let read = match result {
+                Ok(read) => read,
+                Err(e) => {
+                    active.borrow_mut().take();
+                    upload.set(None);
+                    apply.emit(Err(e));
+                    return;
+                }
+            };
+            upload.set(Some(UploadState {
+                id: read.id,
+                label: format!("adding {label}…"),
+                progress: None,
+            }));
+            spawn_local(async move {
+                let ReadUpload {
+                    id,
+                    records,
+                    buffers,
+                } = read;
+                let contents = into_contents(buffers).await;
+                if *active.borrow() != Some(id) {
+                    // Cancelled while the bytes were copied in.
+                    return;
+                }
+                active.borrow_mut().take();
+                upload.set(None);
+                let base = latest.borrow().clone();
+                match with_records(&base, &records, contents) {
+                    Ok((context, n)) => apply.emit(Ok((
+                        context,
+                        Some(ContextOp::Upload { id }),
+                        if archive {
+                            format!("unpacked {n} entries from {label}")
+                        } else {
+                            format!("added {n} {label} ({})", human_size(total as u64))
+                        },
+                    ))),
+                    Err(e) => {
+                        engine.cancel(id);
+                        apply.emit(Err(e));
+                    }
+                }
+            });
+        })
+    };
+    let id = engine.read(files, archive, on_progress, on_done);
+    *active.borrow_mut() = Some(id);
+    upload.set(Some(UploadState {
+        id,
+        label: if archive {
+            format!("unpacking {label}")
+        } else {
+            format!("reading {count} file(s)")
+        },
+        progress: None,
+    }));
 }
 
 #[function_component(ContextView)]
@@ -31,6 +165,13 @@ pub fn context_view(props: &ContextProps) -> Html {
     let collapsed = use_state(Vec::<String>::new);
     let busy = use_state(|| None::<String>);
     let dragging = use_state(|| false);
+    let upload = use_state(|| None::<UploadState>);
+    // The upload whose result is awaited (a cancelled one's result is dropped).
+    let active = use_mut_ref(|| None::<u64>);
+    // The context as last rendered: an upload that ends later joins this one, not the one
+    // it started from (the user may have changed the context meanwhile).
+    let latest = use_mut_ref(|| props.context.clone());
+    *latest.borrow_mut() = props.context.clone();
 
     let (rows, ignore_problem) = workspace::rows(&props.context);
 
@@ -38,22 +179,31 @@ pub fn context_view(props: &ContextProps) -> Html {
     let apply = {
         let on_change = props.on_change.clone();
         let notice = notice.clone();
-        Callback::from(
-            move |result: Result<(Context, String), String>| match result {
-                Ok((ctx, message)) => {
-                    on_change.emit(ctx);
-                    notice.set(Some((false, message)));
-                }
-                Err(e) => notice.set(Some((true, format!("{e} — the context was not changed")))),
-            },
-        )
+        Callback::from(move |result: Change| match result {
+            Ok((ctx, op, message)) => {
+                on_change.emit((ctx, op));
+                notice.set(Some((false, message)));
+            }
+            Err(e) => notice.set(Some((true, format!("{e} — the context was not changed")))),
+        })
     };
 
     let add_files = {
         let context = props.context.clone();
         let apply = apply.clone();
         let busy = busy.clone();
+        let engine = props.engine.clone();
+        let target = UploadTarget {
+            latest: latest.clone(),
+            upload: upload.clone(),
+            active: active.clone(),
+            apply: apply.clone(),
+        };
         move |files: Vec<(String, File)>, label: String| {
+            if engine.is_worker() {
+                upload_in_worker(&engine, files, false, label, target.clone());
+                return;
+            }
             let context = context.clone();
             let apply = apply.clone();
             let busy = busy.clone();
@@ -76,6 +226,7 @@ pub fn context_view(props: &ContextProps) -> Html {
                 apply.emit(workspace::with_files(&context, read).map(|c| {
                     (
                         c,
+                        None,
                         format!("added {count} {label} ({})", human_size(bytes as u64)),
                     )
                 }));
@@ -98,12 +249,30 @@ pub fn context_view(props: &ContextProps) -> Html {
         let context = props.context.clone();
         let apply = apply.clone();
         let busy = busy.clone();
+        let engine = props.engine.clone();
+        let target = UploadTarget {
+            latest: latest.clone(),
+            upload: upload.clone(),
+            active: active.clone(),
+            apply: apply.clone(),
+        };
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
             input.set_value("");
+            if engine.is_worker() {
+                let name = file.name();
+                upload_in_worker(
+                    &engine,
+                    vec![(name.clone(), file)],
+                    true,
+                    name,
+                    target.clone(),
+                );
+                return;
+            }
             let context = context.clone();
             let apply = apply.clone();
             let busy = busy.clone();
@@ -111,7 +280,13 @@ pub fn context_view(props: &ContextProps) -> Html {
             spawn_local(async move {
                 let result = match dom::file_bytes(&file).await {
                     Ok(bytes) => workspace::with_archive(&context, bytes)
-                        .map(|(c, n)| (c, format!("unpacked {n} entries from {}", file.name())))
+                        .map(|(c, n)| {
+                            (
+                                c,
+                                None,
+                                format!("unpacked {n} entries from {}", file.name()),
+                            )
+                        })
                         .map_err(|e| format!("{}: {e}", file.name())),
                     Err(e) => Err(e),
                 };
@@ -201,7 +376,11 @@ pub fn context_view(props: &ContextProps) -> Html {
                 selected.set(Some(name.clone()));
                 draft.set(String::new());
             }
-            apply.emit(result.map(|c| (c, format!("created {name}"))));
+            let op = ContextOp::Text {
+                path: name.clone(),
+                text: String::new(),
+            };
+            apply.emit(result.map(|c| (c, Some(op), format!("created {name}"))));
         })
     };
 
@@ -220,9 +399,13 @@ pub fn context_view(props: &ContextProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(path) = (*selected).clone() {
+                let op = ContextOp::Text {
+                    path: path.clone(),
+                    text: (*draft).clone(),
+                };
                 apply.emit(
                     workspace::with_text(&context, &path, &draft)
-                        .map(|c| (c, format!("saved {path}"))),
+                        .map(|c| (c, Some(op), format!("saved {path}"))),
                 );
             }
         })
@@ -252,7 +435,13 @@ pub fn context_view(props: &ContextProps) -> Html {
                         selected.set(Some(to.trim().to_string()));
                     }
                 }
-                apply.emit(result.map(|c| (c, format!("renamed {from} to {}", to.trim()))));
+                let op = ContextOp::Rename {
+                    from: from.clone(),
+                    to: to.clone(),
+                };
+                apply.emit(
+                    result.map(|c| (c, Some(op), format!("renamed {from} to {}", to.trim()))),
+                );
             }
         })
     };
@@ -324,7 +513,8 @@ pub fn context_view(props: &ContextProps) -> Html {
                 if selected.as_deref() == Some(path.as_str()) {
                     selected.set(None);
                 }
-                apply.emit(workspace::without(&context, &path).map(|c| (c, format!("deleted {path}"))));
+                let op = ContextOp::Delete { path: path.clone() };
+                apply.emit(workspace::without(&context, &path).map(|c| (c, Some(op), format!("deleted {path}"))));
             })
         };
         let icon = match &r.kind {
@@ -375,6 +565,21 @@ pub fn context_view(props: &ContextProps) -> Html {
             if let Some(message) = (*busy).clone() {
                 <p class="notice busy" role="status"><progress aria-label="loading"></progress>{ " " }{ message }</p>
             }
+            if let Some(state) = (*upload).clone() {
+                { upload_progress(&state, {
+                    let engine = props.engine.clone();
+                    let upload = upload.clone();
+                    let active = active.clone();
+                    let notice = notice.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        if let Some(id) = active.borrow_mut().take() {
+                            engine.cancel(id);
+                        }
+                        upload.set(None);
+                        notice.set(Some((false, "upload cancelled — the context was not changed".to_string())));
+                    })
+                }) }
+            }
             if let Some((is_error, message)) = (*notice).clone() {
                 <p class={classes!("notice", is_error.then_some("error"))} role={if is_error { "alert" } else { "status" }}>{ message }</p>
             }
@@ -403,6 +608,32 @@ pub fn context_view(props: &ContextProps) -> Html {
                 </form>
             }
         </div>
+    }
+}
+
+/// The progress bar of an upload (bytes done of total, per phase) and its Cancel button.
+fn upload_progress(state: &UploadState, on_cancel: Callback<MouseEvent>) -> Html {
+    let (text, bar) = match &state.progress {
+        Some(p) if p.total > 0.0 => (
+            format!(
+                "{} {}: {} of {}",
+                state.label,
+                p.phase,
+                human_size(p.done as u64),
+                human_size(p.total as u64)
+            ),
+            html! { <progress id="upload-progress" aria-label="upload progress" max={p.total.to_string()} value={p.done.to_string()}></progress> },
+        ),
+        _ => (
+            format!("{}…", state.label.trim_end_matches('…')),
+            html! { <progress id="upload-progress" aria-label="upload progress"></progress> },
+        ),
+    };
+    html! {
+        <p class="notice busy upload" role="status">
+            { bar }{ " " }<span class="upload-text">{ text }</span>{ " " }
+            <button type="button" class="small" id="upload-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+        </p>
     }
 }
 

@@ -1,21 +1,27 @@
 //! The build context persisted in IndexedDB (file bytes can be megabytes: too big for
 //! `localStorage`). One record holds every entry: `{p: path, b: Uint8Array}` for a file,
 //! `{p, l: target}` for a symbolic link, `{p, d: true}` for a directory, with its mode.
+//! The page saves it when the engine runs on the main thread; otherwise the engine's worker
+//! saves its copy (the bytes never cross to the page for that).
 //! Every failure is silent: persistence is a convenience, never a reason to break the page.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use layerlab::context::{Context, EntryKind, Metadata};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbFactory, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 const DB_NAME: &str = "layerlab";
 const STORE: &str = "context";
 const KEY: &str = "workspace";
 
-/// Opens the database, then calls `then` with it.
+/// Opens the database, then calls `then` with it. Works on the page and in the engine's
+/// worker (which saves the context it holds).
 fn open(then: impl FnOnce(IdbDatabase) + 'static) {
-    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
+    let Some(factory) = Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+        .ok()
+        .and_then(|f| f.dyn_into::<IdbFactory>().ok())
+    else {
         return;
     };
     let Ok(request) = factory.open_with_u32(DB_NAME, 1) else {

@@ -19,6 +19,8 @@ mod dom;
 mod editor;
 #[cfg(target_arch = "wasm32")]
 mod embed;
+#[cfg(target_arch = "wasm32")]
+mod engine;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod gallery;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -35,6 +37,8 @@ mod js_api;
 mod layers_view;
 #[cfg(target_arch = "wasm32")]
 mod problems_view;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod seed;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -51,11 +55,18 @@ mod storage;
 mod terminal_view;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod textops;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // In the engine's worker (www/worker.js) there is no window: `worker::worker_entry`
+    // starts the work there, nothing renders.
+    if web_sys::window().is_none() {
+        return;
+    }
     // embed.html loads the same bundle: it starts the widget instead of the playground, once
     // the base-image catalog is in (its first result is reported to the host page at once).
     if embed::is_embed_page() {

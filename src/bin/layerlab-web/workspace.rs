@@ -112,6 +112,21 @@ pub fn seed(files: &[(&str, &str)]) -> Context {
     context
 }
 
+/// The context `docker build .` sends: the Dockerfile is in it (unless the context has its
+/// own file at that path).
+pub fn with_dockerfile(context: &Context, text: &str) -> Context {
+    let mut context = context.clone();
+    if context.get(DOCKERFILE_PATH).is_none() {
+        // A valid constant path: cannot fail.
+        let _ = context.insert_file(
+            DOCKERFILE_PATH,
+            text.as_bytes(),
+            Metadata::with_mode(DEFAULT_FILE_MODE),
+        );
+    }
+    context
+}
+
 /// Adds files (path, bytes) to a copy of `base`; all or nothing.
 pub fn with_files(base: &Context, files: Vec<(String, Vec<u8>)>) -> Result<Context, String> {
     let mut next = base.clone();

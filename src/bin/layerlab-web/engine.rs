@@ -1,0 +1,538 @@
+//! The page's side of the engine's worker (`worker.rs`): starts it (`worker.js`, a module
+//! Worker running this same wasm), sends it the requests of [`crate::protocol`] and routes
+//! its answers: analyses to the app, progress and results of uploads and exports to whoever
+//! asked. When the worker cannot start (or stops), [`Engine::is_worker`] turns false and
+//! the app runs the engine on the main thread as before, saying so in the status bar.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Blob, BlobPropertyBag, File, HtmlAnchorElement, Url, Worker, WorkerOptions, WorkerType,
+};
+use yew::Callback;
+
+use layerlab::advisor::Advice;
+use layerlab::analysis::Analysis;
+use layerlab::context::{Context, FileContent};
+
+use crate::protocol::{
+    decode_checks, decode_result, to_records, unpack, ContextOp, EntryRecord, Request, Response,
+};
+
+/// What the app hears from the worker.
+pub enum EngineEvent {
+    /// An analysis with its simulated build; `ms` in the worker, `decode_ms` on the page.
+    Analyzed {
+        seq: u64,
+        analysis: Box<Analysis>,
+        advice: Vec<Advice>,
+        ms: f64,
+        decode_ms: f64,
+    },
+    /// The worker's copy of the context could not follow a change (it gets the whole
+    /// context again).
+    ContextFailed,
+    /// The worker failed: the engine runs on the main thread from now on.
+    Stopped(String),
+    /// The checks (no build) of request `seq`; `ms` in the worker.
+    Checked {
+        seq: u64,
+        analysis: Box<Analysis>,
+        ms: f64,
+    },
+    /// The checks worker failed: the checks run on the page.
+    CheckerStopped,
+}
+
+/// An upload's progress: the phase (`reading`, `unpacking`, `hashing`), bytes done, total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub phase: String,
+    pub done: f64,
+    pub total: f64,
+}
+
+/// An upload read by the worker: its entries and, in order, the files' bytes (still in
+/// JavaScript memory; [`into_contents`] copies them in without a long task).
+pub struct ReadUpload {
+    pub id: u64,
+    pub records: Vec<EntryRecord>,
+    pub buffers: Vec<Uint8Array>,
+}
+
+struct Upload {
+    on_progress: Callback<Progress>,
+    on_done: Callback<Result<ReadUpload, String>>,
+}
+
+/// An exported archive: its file name and bytes, or why not.
+pub type Exported = Result<(String, Uint8Array), String>;
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+struct Inner {
+    worker: RefCell<Option<Worker>>,
+    /// The worker for the checks (parse and lint) of big Dockerfiles.
+    checker: RefCell<Option<Worker>>,
+    /// Why the worker is not used (shown in the status bar).
+    failure: RefCell<Option<String>>,
+    next_id: Cell<u64>,
+    uploads: RefCell<HashMap<u64, Upload>>,
+    exports: RefCell<HashMap<u64, Callback<Exported>>>,
+    on_event: Callback<EngineEvent>,
+    /// Keeps the worker's handlers alive.
+    _handlers: RefCell<Vec<Handler>>,
+}
+
+/// A handle on the engine's worker (cheap to clone; equal when the same engine).
+#[derive(Clone)]
+pub struct Engine(Rc<Inner>);
+
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Engine {
+    /// Starts the worker; `on_event` hears analyses and failures.
+    pub fn start(on_event: Callback<EngineEvent>) -> Engine {
+        let engine = Engine(Rc::new(Inner {
+            worker: RefCell::new(None),
+            checker: RefCell::new(None),
+            failure: RefCell::new(None),
+            next_id: Cell::new(1),
+            uploads: RefCell::new(HashMap::new()),
+            exports: RefCell::new(HashMap::new()),
+            on_event,
+            _handlers: RefCell::new(Vec::new()),
+        }));
+        match engine.spawn(false) {
+            Ok(worker) => *engine.0.worker.borrow_mut() = Some(worker),
+            Err(e) => *engine.0.failure.borrow_mut() = Some(e),
+        }
+        // A second instance only for the checks, so a long simulation never delays them.
+        if let Ok(worker) = engine.spawn(true) {
+            *engine.0.checker.borrow_mut() = Some(worker);
+        }
+        engine
+    }
+
+    /// Starts a worker (`checker`: the one for the checks, which may fail on its own).
+    fn spawn(&self, checker: bool) -> Result<Worker, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./worker.js", &options).map_err(|e| {
+            format!(
+                "the engine's worker could not start ({})",
+                e.as_string().unwrap_or_else(|| "blocked".to_string())
+            )
+        })?;
+        let weak = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            if let Some(inner) = weak.upgrade() {
+                Engine(inner).receive(&event);
+            }
+        });
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let message = Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the engine's worker could not start".to_string());
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if checker {
+                // The checks run on the page again.
+                if let Some(worker) = inner.checker.borrow_mut().take() {
+                    worker.terminate();
+                }
+                inner.on_event.emit(EngineEvent::CheckerStopped);
+            } else {
+                Engine(inner).stop(message);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.0._handlers.borrow_mut().extend([on_message, on_error]);
+        Ok(worker)
+    }
+
+    /// Whether the checks can run in their worker.
+    pub fn has_checker(&self) -> bool {
+        self.0.checker.borrow().is_some()
+    }
+
+    /// Asks the checks worker for the checks of `text`.
+    pub fn check(&self, seq: u64, text: &str) {
+        let checker = self.0.checker.borrow();
+        let Some(checker) = checker.as_ref() else {
+            return;
+        };
+        let message = Object::new();
+        let request = Request::Check {
+            seq,
+            text: text.to_string(),
+        };
+        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+        let _ = checker.post_message(&message);
+    }
+
+    /// Whether the heavy work runs in the worker.
+    pub fn is_worker(&self) -> bool {
+        self.0.worker.borrow().is_some()
+    }
+
+    /// Why the engine runs on the main thread, when it does.
+    pub fn failure(&self) -> Option<String> {
+        self.0.failure.borrow().clone()
+    }
+
+    fn next_id(&self) -> u64 {
+        let id = self.0.next_id.get();
+        self.0.next_id.set(id + 1);
+        id
+    }
+
+    /// Posts a request with `bufs` (transferred) and `files`.
+    fn send(&self, request: &Request, bufs: &Array, files: &Array) {
+        let worker = self.0.worker.borrow();
+        let Some(worker) = worker.as_ref() else {
+            return;
+        };
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+        let _ = Reflect::set(&message, &"bufs".into(), bufs);
+        let _ = Reflect::set(&message, &"files".into(), files);
+        let _ = worker.post_message_with_transfer(&message, bufs);
+    }
+
+    /// The worker failed: everything waiting on it hears why, the app falls back.
+    fn stop(&self, reason: String) {
+        if let Some(worker) = self.0.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        if let Some(worker) = self.0.checker.borrow_mut().take() {
+            worker.terminate();
+        }
+        *self.0.failure.borrow_mut() = Some(reason.clone());
+        let uploads: Vec<Upload> = self
+            .0
+            .uploads
+            .borrow_mut()
+            .drain()
+            .map(|(_, u)| u)
+            .collect();
+        for upload in uploads {
+            upload
+                .on_done
+                .emit(Err(format!("the engine's worker stopped: {reason}")));
+        }
+        let exports: Vec<_> = self
+            .0
+            .exports
+            .borrow_mut()
+            .drain()
+            .map(|(_, e)| e)
+            .collect();
+        for export in exports {
+            export.emit(Err(format!("the engine's worker stopped: {reason}")));
+        }
+        self.0.on_event.emit(EngineEvent::Stopped(reason));
+    }
+
+    /// Handles a message of a worker (measured as `layerlab:message`, rendering included).
+    fn receive(&self, event: &JsValue) {
+        crate::app::mark("layerlab:message-start");
+        self.handle(event);
+        crate::app::measure("layerlab:message", "layerlab:message-start");
+    }
+
+    fn handle(&self, event: &JsValue) {
+        let data = Reflect::get(event, &"data".into()).unwrap_or_default();
+        let Some(json) = Reflect::get(&data, &"json".into())
+            .ok()
+            .and_then(|j| j.as_string())
+        else {
+            return;
+        };
+        let bufs: Vec<Uint8Array> = Reflect::get(&data, &"bufs".into())
+            .ok()
+            .and_then(|b| b.dyn_into::<Array>().ok())
+            .map(|a| a.iter().map(|b| Uint8Array::new(&b)).collect())
+            .unwrap_or_default();
+        let start = crate::dom::now_ms();
+        let response = match serde_json::from_str::<Response>(&json) {
+            Ok(r) => r,
+            Err(e) => {
+                self.stop(format!("the engine's worker sent a bad message: {e}"));
+                return;
+            }
+        };
+        match response {
+            Response::Ready => {}
+            Response::Analyzed { seq, ms } => {
+                crate::app::mark("layerlab:result-start");
+                let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
+                let (analysis, advice) = match decode_result(&bytes) {
+                    Ok(result) => {
+                        let (analysis, advice) = unpack(result);
+                        (Box::new(analysis), advice)
+                    }
+                    Err(e) => {
+                        self.stop(e);
+                        return;
+                    }
+                };
+                let decode_ms = crate::dom::now_ms() - start;
+                self.0.on_event.emit(EngineEvent::Analyzed {
+                    seq,
+                    analysis,
+                    advice,
+                    ms,
+                    decode_ms,
+                });
+            }
+            Response::Progress {
+                id,
+                phase,
+                done,
+                total,
+            } => {
+                let callback = self
+                    .0
+                    .uploads
+                    .borrow()
+                    .get(&id)
+                    .map(|u| u.on_progress.clone());
+                if let Some(callback) = callback {
+                    callback.emit(Progress { phase, done, total });
+                }
+            }
+            Response::Read { id, result } => {
+                let upload = self.0.uploads.borrow_mut().remove(&id);
+                match upload {
+                    Some(upload) => upload.on_done.emit(result.map(|records| ReadUpload {
+                        id,
+                        records,
+                        buffers: bufs,
+                    })),
+                    // Cancelled meanwhile: the worker forgets it too.
+                    None => self.send(&Request::Cancel { id }, &Array::new(), &Array::new()),
+                }
+            }
+            Response::Exported { id, result } => {
+                let callback = self.0.exports.borrow_mut().remove(&id);
+                if let Some(callback) = callback {
+                    callback.emit(result.and_then(|name| {
+                        bufs.into_iter()
+                            .next()
+                            .map(|b| (name, b))
+                            .ok_or_else(|| "the export is empty".to_string())
+                    }));
+                }
+            }
+            Response::Checked { seq, ms } => {
+                let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
+                match decode_checks(&bytes) {
+                    Ok(analysis) => self.0.on_event.emit(EngineEvent::Checked {
+                        seq,
+                        analysis: Box::new(analysis),
+                        ms,
+                    }),
+                    Err(e) => self.stop(e),
+                }
+            }
+            Response::ContextFailed { .. } => self.0.on_event.emit(EngineEvent::ContextFailed),
+        }
+    }
+
+    /// Asks for the analysis and simulation of `text`.
+    pub fn analyze(
+        &self,
+        seq: u64,
+        text: &str,
+        target: Option<usize>,
+        build_args: &[(String, String)],
+        epoch: i64,
+    ) {
+        let request = Request::Analyze {
+            seq,
+            text: text.to_string(),
+            target,
+            build_args: build_args.to_vec(),
+            epoch,
+        };
+        self.send(&request, &Array::new(), &Array::new());
+    }
+
+    /// Gives the worker catalog data (`base-images.json` or a package index file name). The
+    /// checks worker gets the base-image catalog too (the lint knows base images by it).
+    pub fn catalog(&self, file: &str, bytes: &[u8]) {
+        if file == crate::base_catalog::FILE {
+            if let Some(checker) = self.0.checker.borrow().as_ref() {
+                let message = Object::new();
+                let request = Request::Catalog {
+                    file: file.to_string(),
+                };
+                let bufs: Array =
+                    std::iter::once(JsValue::from(Uint8Array::from(bytes).buffer())).collect();
+                let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+                let _ = Reflect::set(&message, &"bufs".into(), &bufs);
+                let _ = Reflect::set(&message, &"files".into(), &Array::new());
+                let _ = checker.post_message_with_transfer(&message, &bufs);
+            }
+        }
+        let bufs: Array =
+            std::iter::once(JsValue::from(Uint8Array::from(bytes).buffer())).collect();
+        let request = Request::Catalog {
+            file: file.to_string(),
+        };
+        self.send(&request, &bufs, &Array::new());
+    }
+
+    /// Makes `op` on the worker's copy of the context (`persist`: then saves it).
+    pub fn context_op(&self, op: ContextOp, persist: bool) {
+        self.send(
+            &Request::Context { op, persist },
+            &Array::new(),
+            &Array::new(),
+        );
+    }
+
+    /// Gives the worker the whole context (its copy is replaced).
+    pub fn replace_context(&self, context: &Context, persist: bool) {
+        if !self.is_worker() {
+            return;
+        }
+        let (records, contents) = to_records(context);
+        let bufs: Array = contents
+            .iter()
+            .map(|c| JsValue::from(Uint8Array::from(c.bytes()).buffer()))
+            .collect();
+        let request = Request::Context {
+            op: ContextOp::Replace { records },
+            persist,
+        };
+        self.send(&request, &bufs, &Array::new());
+    }
+
+    /// Reads `files` in the worker (one archive to unpack when `archive`); returns the
+    /// upload's id (for [`Engine::cancel`] and [`ContextOp::Upload`]).
+    pub fn read(
+        &self,
+        files: Vec<(String, File)>,
+        archive: bool,
+        on_progress: Callback<Progress>,
+        on_done: Callback<Result<ReadUpload, String>>,
+    ) -> u64 {
+        let id = self.next_id();
+        self.0.uploads.borrow_mut().insert(
+            id,
+            Upload {
+                on_progress,
+                on_done,
+            },
+        );
+        let (paths, list): (Vec<String>, Vec<File>) = files.into_iter().unzip();
+        let files: Array = list.into_iter().map(JsValue::from).collect();
+        self.send(&Request::Read { id, paths, archive }, &Array::new(), &files);
+        id
+    }
+
+    /// Stops upload `id`: nothing of it reaches the context.
+    pub fn cancel(&self, id: u64) {
+        self.0.uploads.borrow_mut().remove(&id);
+        self.send(&Request::Cancel { id }, &Array::new(), &Array::new());
+    }
+
+    /// Asks the worker for the image as an archive (`oci` or `docker`).
+    pub fn export(&self, kind: &str, on_done: Callback<Exported>) {
+        let id = self.next_id();
+        self.0.exports.borrow_mut().insert(id, on_done);
+        let request = Request::Export {
+            id,
+            kind: kind.to_string(),
+        };
+        self.send(&request, &Array::new(), &Array::new());
+    }
+}
+
+/// Bytes copied into wasm memory per step, between which the page stays responsive.
+const COPY_STEP: usize = 8 << 20;
+
+/// The upload's buffers as file contents, copied a step at a time (a 100 MB file is not
+/// one long task).
+pub async fn into_contents(buffers: Vec<Uint8Array>) -> Vec<FileContent> {
+    let mut contents = Vec::with_capacity(buffers.len());
+    let mut since_pause = 0;
+    for array in buffers {
+        let len = array.length() as usize;
+        let mut bytes = Vec::with_capacity(len);
+        let mut at = 0;
+        while at < len {
+            let end = (at + COPY_STEP).min(len);
+            bytes.resize(end, 0);
+            array
+                .subarray(at as u32, end as u32)
+                .copy_to(&mut bytes[at..end]);
+            since_pause += end - at;
+            at = end;
+            if since_pause >= COPY_STEP {
+                since_pause = 0;
+                pause().await;
+            }
+        }
+        contents.push(FileContent::from_vec(bytes));
+    }
+    contents
+}
+
+/// Yields to the event loop (a `setTimeout(0)`), on the page or in the worker: input,
+/// rendering and messages get their turn.
+pub async fn pause() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match set_timeout {
+            Some(f) => {
+                let _ = f.call2(&JsValue::NULL, &resolve, &JsValue::from(0));
+            }
+            None => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Offers bytes that are in JavaScript memory (an export from the worker) as a download.
+pub fn download(name: &str, bytes: &Uint8Array, mime: &str) -> Result<(), String> {
+    let err = |e: JsValue| format!("download failed: {e:?}");
+    let parts = Array::new();
+    parts.push(bytes);
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(err)?
+        .dyn_into()
+        .map_err(|_| "no anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = Url::revoke_object_url(&url);
+    Ok(())
+}
