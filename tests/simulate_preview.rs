@@ -5,8 +5,7 @@
 
 use layerlab::context::Context;
 use layerlab::simulate::{
-    build, Build, BuildOptions, Catalogs, ContentPreview, PREVIEW_BUILD_BYTES,
-    PREVIEW_FILE_BYTES,
+    build, Build, BuildOptions, Catalogs, ContentPreview, PREVIEW_BUILD_BYTES, PREVIEW_FILE_BYTES,
 };
 
 fn simulate(dockerfile: &str, ctx: &Context) -> Build {
@@ -50,7 +49,10 @@ fn text_binary_long_and_unknown_files_are_previewed_as_such() {
             truncated: false
         })
     );
-    assert_eq!(preview_of(&b, "/app/logo.png"), Some(&ContentPreview::Binary));
+    assert_eq!(
+        preview_of(&b, "/app/logo.png"),
+        Some(&ContentPreview::Binary)
+    );
     match preview_of(&b, "/app/long.txt") {
         Some(ContentPreview::Text { text, truncated }) => {
             assert!(*truncated);

@@ -2,8 +2,8 @@
 //! the image config of the image module, and the artifacts (config/manifest digests).
 
 use super::certainty::Certainty;
-use super::preview::PreviewBudget;
 use super::model::*;
+use super::preview::PreviewBudget;
 use crate::fs::{ChangeKind, NodeKind};
 use crate::image::{Compression, HistoryEntry, ImageConfig, RunConfig, Timestamp};
 
