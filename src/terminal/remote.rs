@@ -489,7 +489,7 @@ fn unreachable(method: &str, url: &str, error: &str, target: &RegistryTarget) ->
         _ => "Get",
     };
     format!(
-        "{method} \"{}\": {error}\nlayerlab: the browser could not reach {} — it is not running, or it does not allow this page's requests (a registry reached from a page must send CORS headers: Access-Control-Allow-Origin, -Allow-Methods, -Allow-Headers, -Expose-Headers), or the page's Content-Security-Policy does not allow the address (connect-src allows loopback registries over HTTP and any registry over HTTPS).\n",
+        "{method} \"{}\": {error}\nlayerlab: the browser could not reach {} — it is not running, or it does not allow this page's requests (a registry reached from a page must send CORS headers: Access-Control-Allow-Origin, -Allow-Methods, -Allow-Headers, -Expose-Headers), or the page's Content-Security-Policy does not allow the address (the playground's connect-src allows registries on localhost and 127.0.0.1; a deployment adds its own registry's origin).\n",
         url, target.host
     )
 }

@@ -2,6 +2,11 @@
 //! (`layerlab::terminal`). Up/Down walk the command history, Tab completes commands and image
 //! names, Ctrl+L clears. The image store is saved to `localStorage` after every command, so
 //! built images, tags and pushes survive a reload.
+//!
+//! `docker push` to a real registry (`127.0.0.1:5000/app`) is the one command that goes on
+//! after it returns: the engine gives a [`RemotePush`], and the panel makes its HTTP
+//! requests with `fetch`, one after the other, printing what each step gives under the
+//! command while the prompt waits, as the Docker CLI does.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,7 +14,7 @@ use std::rc::Rc;
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
 use layerlab::simulate::Catalogs;
-use layerlab::terminal::{self, ImageStore, Workspace};
+use layerlab::terminal::{self, HttpRequest, HttpResponse, ImageStore, RemotePush, Workspace};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -73,12 +78,121 @@ struct Entry {
     stdout: String,
     stderr: String,
     status: i32,
+    /// Still running (a push to a real registry): more output may come.
+    running: bool,
+}
+
+/// The screen: its entries and a counter of changes (scrolls to the bottom on each).
+#[derive(Default, PartialEq)]
+struct Screen {
+    entries: Vec<Entry>,
+    version: u64,
+}
+
+enum ScreenAction {
+    Add(Entry),
+    /// More output of the last entry; `status` when it is over.
+    Continue {
+        stdout: String,
+        stderr: String,
+        status: Option<i32>,
+    },
+    Clear,
+}
+
+impl Reducible for Screen {
+    type Action = ScreenAction;
+
+    fn reduce(self: Rc<Self>, action: ScreenAction) -> Rc<Self> {
+        let mut entries = self.entries.clone();
+        match action {
+            ScreenAction::Add(e) => entries.push(e),
+            ScreenAction::Continue {
+                stdout,
+                stderr,
+                status,
+            } => {
+                if let Some(last) = entries.last_mut() {
+                    last.stdout.push_str(&stdout);
+                    last.stderr.push_str(&stderr);
+                    if let Some(s) = status {
+                        last.status = s;
+                        last.running = false;
+                    }
+                }
+            }
+            ScreenAction::Clear => entries.clear(),
+        }
+        Rc::new(Screen {
+            entries,
+            version: self.version + 1,
+        })
+    }
+}
+
+/// Makes one request of a push with `fetch` (the registry must allow the page's origin).
+async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
+    use gloo::net::http::{Method, RequestBuilder};
+    let method = Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+    let mut builder = RequestBuilder::new(&request.url).method(method);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let prepared = match &request.body {
+        Some(bytes) => builder.body(js_sys::Uint8Array::from(&bytes[..])),
+        None => builder.build(),
+    }
+    .map_err(|e| e.to_string())?;
+    let response = prepared.send().await.map_err(|e| match e {
+        gloo::net::Error::JsError(js) => js.message,
+        other => other.to_string(),
+    })?;
+    let status = response.status();
+    let headers = response.headers();
+    let body = if status >= 300 {
+        response.text().await.unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Ok(HttpResponse {
+        status,
+        location: headers.get("Location"),
+        content_digest: headers.get("Docker-Content-Digest"),
+        body,
+    })
+}
+
+/// Carries a push on: each request in turn, its output under the command, the repo digest
+/// into the store when it is pushed.
+async fn carry_on(
+    mut push: RemotePush,
+    screen: UseReducerDispatcher<Screen>,
+    store: Rc<RefCell<ImageStore>>,
+) {
+    let mut next = Some(push.first_request());
+    while let Some(request) = next.take() {
+        let response = perform(&request).await;
+        let step = push.advance(response);
+        if let Some(digest) = &step.repo_digest {
+            let mut store = store.borrow_mut();
+            terminal::remote::record_push(&mut store, &push.local_tag, digest);
+            save_store(&store);
+        }
+        screen.dispatch(ScreenAction::Continue {
+            stdout: step.stdout,
+            stderr: step.stderr,
+            status: step.status,
+        });
+        next = step.next;
+    }
 }
 
 #[function_component(TerminalView)]
 pub fn terminal_view(props: &TerminalProps) -> Html {
     let store = use_mut_ref(load_store);
-    let screen = use_state(Vec::<Entry>::new);
+    let screen = use_reducer(Screen::default);
+    // A push to a real registry is running: the prompt waits.
+    let busy = use_state(|| false);
     let input = use_state(String::new);
     // Position in the history while walking it with Up/Down (None = editing a new line).
     let cursor = use_mut_ref(|| None::<usize>);
@@ -88,10 +202,25 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
 
     {
         let screen_ref = screen_ref.clone();
-        use_effect_with(screen.len(), move |_| {
+        use_effect_with(screen.version, move |_| {
             if let Some(el) = screen_ref.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
+        });
+    }
+
+    {
+        // When a push is over, the prompt is enabled again and takes the focus back (once
+        // rendered: a disabled input cannot be focused).
+        let input_ref = input_ref.clone();
+        let was_busy = use_mut_ref(|| false);
+        use_effect_with(*busy, move |busy| {
+            if !*busy && *was_busy.borrow() {
+                if let Some(el) = input_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            *was_busy.borrow_mut() = *busy;
         });
     }
 
@@ -103,9 +232,13 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
         let hint = hint.clone();
         let dockerfile = props.dockerfile.clone();
         let context = props.context.clone();
+        let busy = busy.clone();
         move |line: String| {
+            if *busy {
+                return;
+            }
             let catalogs = catalogs();
-            let output = {
+            let mut output = {
                 let mut store = store.borrow_mut();
                 let out = terminal::execute(
                     &line,
@@ -120,17 +253,27 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 save_store(&store);
                 out
             };
+            let push = output.remote_push.take();
             if output.clear {
-                screen.set(Vec::new());
+                screen.dispatch(ScreenAction::Clear);
             } else {
-                let mut lines = (*screen).clone();
-                lines.push(Entry {
+                screen.dispatch(ScreenAction::Add(Entry {
                     command: line,
                     stdout: output.stdout,
                     stderr: output.stderr,
                     status: output.status,
+                    running: push.is_some(),
+                }));
+            }
+            if let Some(push) = push {
+                busy.set(true);
+                let dispatcher = screen.dispatcher();
+                let store = store.clone();
+                let busy = busy.clone();
+                yew::platform::spawn_local(async move {
+                    carry_on(*push, dispatcher, store).await;
+                    busy.set(false);
                 });
-                screen.set(lines);
             }
             input.set(String::new());
             hint.set(String::new());
@@ -202,7 +345,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 }
                 "l" if e.ctrl_key() => {
                     e.prevent_default();
-                    screen.set(Vec::new());
+                    screen.dispatch(ScreenAction::Clear);
                 }
                 _ => {}
             }
@@ -227,13 +370,13 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
     html! {
         <div class="terminal" onclick={focus}>
             <div class="terminal-screen" ref={screen_ref} role="log" aria-live="polite">
-                if screen.is_empty() {
+                if screen.entries.is_empty() {
                     <div class="terminal-banner">
                         { "Simulated docker — no daemon. Try: docker build -t app .   (type help)" }
                     </div>
                 }
-                { for screen.iter().map(|entry| html! {
-                    <div class={classes!("terminal-entry", (entry.status != 0).then_some("failed"))}>
+                { for screen.entries.iter().map(|entry| html! {
+                    <div class={classes!("terminal-entry", (entry.status != 0).then_some("failed"), entry.running.then_some("running"))} aria-busy={entry.running.to_string()}>
                         <div class="terminal-command"><span class="prompt">{ "$ " }</span>{ &entry.command }</div>
                         if !entry.stdout.is_empty() {
                             <pre class="terminal-stdout">{ &entry.stdout }</pre>
@@ -258,6 +401,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     aria-label="docker command"
+                    disabled={*busy}
                     value={(*input).clone()}
                     {onkeydown}
                     {oninput}
