@@ -330,7 +330,10 @@ fn a_scratch_image_is_pushed_to_a_real_registry_byte_for_byte() {
         &format!("127.0.0.1:{port}/layerlab/demo:1"),
         &repo_digest,
     );
-    assert_eq!(s.store.images[0].repo_digests, [repo_digest.clone()]);
+    assert_eq!(
+        s.store.images[0].repo_digests,
+        std::slice::from_ref(&repo_digest)
+    );
 
     // What the registry serves is what the build made, byte for byte.
     let (head, manifest) = get(
