@@ -14,7 +14,8 @@ use crate::fs::Content;
 /// The most bytes of one file a preview holds (cut at a character boundary).
 pub const PREVIEW_FILE_BYTES: usize = 4096;
 
-/// The most preview bytes one build carries, over all its layers.
+/// The most preview bytes one build carries, over all its layers (text previews and the
+/// origins of unknown files).
 pub const PREVIEW_BUILD_BYTES: usize = 256 * 1024;
 
 /// What can be shown of a regular file's content.
@@ -26,7 +27,7 @@ pub enum ContentPreview {
     /// The bytes are known but are not text (a NUL byte, or not UTF-8).
     Binary,
     /// The bytes are not known: `origin` says what wrote the file (a simulated `RUN`, a
-    /// remote `ADD`).
+    /// remote `ADD`); empty once the build's preview budget is spent.
     Unknown { origin: String },
     /// Text, left out because the build's preview budget was already spent.
     Omitted,
@@ -52,9 +53,15 @@ impl PreviewBudget {
         let bytes = match content {
             Content::Known(bytes) => bytes,
             Content::Unknown { origin, .. } => {
-                return ContentPreview::Unknown {
-                    origin: origin.to_string(),
-                }
+                // The origin takes from the budget too (a RUN may write thousands of files);
+                // past it, the preview still says "unknown", without the origin.
+                let origin = if origin.len() <= self.left {
+                    self.left -= origin.len();
+                    origin.to_string()
+                } else {
+                    String::new()
+                };
+                return ContentPreview::Unknown { origin };
             }
         };
         let Some((text, truncated)) = text_head(bytes, PREVIEW_FILE_BYTES) else {
@@ -143,6 +150,27 @@ mod tests {
             budget.preview(&content),
             ContentPreview::Unknown {
                 origin: "RUN make".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_origins_take_from_the_budget() {
+        let mut budget = PreviewBudget { left: 10 };
+        let content = |origin: &str| Content::Unknown {
+            estimated_size: None,
+            origin: Arc::from(origin),
+        };
+        assert_eq!(
+            budget.preview(&content("RUN make")),
+            ContentPreview::Unknown {
+                origin: "RUN make".into()
+            }
+        );
+        assert_eq!(
+            budget.preview(&content("RUN make")),
+            ContentPreview::Unknown {
+                origin: String::new()
             }
         );
     }

@@ -342,11 +342,18 @@ fn file_preview(id: &str, c: &ChangeRow, step: &Step) -> Html {
             </div>
         },
         Some(ContentPreview::Binary) => note(format!("binary file ({size}): no text to show")),
-        Some(ContentPreview::Unknown { origin }) => note(if step.instruction == "RUN" {
-            format!("unknown content (RUN is simulated, never executed): {origin}")
-        } else {
-            format!("unknown content: {origin}")
-        }),
+        Some(ContentPreview::Unknown { origin }) => {
+            let why = if step.instruction == "RUN" {
+                "unknown content (RUN is simulated, never executed)"
+            } else {
+                "unknown content"
+            };
+            note(if origin.is_empty() {
+                why.to_string()
+            } else {
+                format!("{why}: {origin}")
+            })
+        }
         Some(ContentPreview::Omitted) => note(format!(
             "no preview: a build carries at most {} KiB of previews ({} KiB per file), and earlier files used them",
             PREVIEW_BUILD_BYTES / 1024,

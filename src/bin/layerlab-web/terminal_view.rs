@@ -130,11 +130,19 @@ impl Reducible for Screen {
     }
 }
 
+/// How long one request of a push may take before it is given up (a registry that accepts
+/// the connection and never answers must not leave the prompt waiting for ever).
+const REQUEST_TIMEOUT_MS: u32 = 120_000;
+
 /// Makes one request of a push with `fetch` (the registry must allow the page's origin).
 async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
     use gloo::net::http::{Method, RequestBuilder};
     let method = Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
-    let mut builder = RequestBuilder::new(&request.url).method(method);
+    // `web_sys::AbortSignal` is enabled by gloo-net (its request builder takes one).
+    let timeout = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
+    let mut builder = RequestBuilder::new(&request.url)
+        .method(method)
+        .abort_signal(Some(&timeout));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
