@@ -178,9 +178,11 @@ async fn carry_on(
     store: Rc<RefCell<ImageStore>>,
 ) {
     let mut next = Some(push.first_request());
+    let mut over = false;
     while let Some(request) = next.take() {
         let response = perform(&request).await;
         let step = push.advance(response);
+        over |= step.status.is_some();
         if let Some(digest) = &step.repo_digest {
             let mut store = store.borrow_mut();
             terminal::remote::record_push(&mut store, &push.local_tag, digest);
@@ -192,6 +194,14 @@ async fn carry_on(
             status: step.status,
         });
         next = step.next;
+    }
+    if !over {
+        // The engine always ends with a status; should it not, the entry must still end.
+        screen.dispatch(ScreenAction::Continue {
+            stdout: String::new(),
+            stderr: "layerlab: the push ended without a result\n".into(),
+            status: Some(1),
+        });
     }
 }
 
