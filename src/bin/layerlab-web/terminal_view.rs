@@ -135,37 +135,83 @@ impl Reducible for Screen {
 const REQUEST_TIMEOUT_MS: u32 = 120_000;
 
 /// Makes one request of a push with `fetch` (the registry must allow the page's origin).
+/// `fetch`, its init object, `AbortSignal.timeout` and the response headers are reached
+/// through `js_sys::Reflect`: no HTTP library in the bundle for four kinds of request.
 async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
-    use gloo::net::http::{Method, RequestBuilder};
-    let method = Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
-    // `web_sys::AbortSignal` is enabled by gloo-net (its request builder takes one).
-    let timeout = web_sys::AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
-    let mut builder = RequestBuilder::new(&request.url)
-        .method(method)
-        .abort_signal(Some(&timeout));
+    use js_sys::{Function, Object, Reflect, Uint8Array};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    let js_err = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the request failed".to_string())
+    };
+    let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name));
+    let global: JsValue = js_sys::global().into();
+    let init = Object::new();
+    let set = |key: &str, value: &JsValue| Reflect::set(&init, &JsValue::from_str(key), value);
+    set("method", &JsValue::from_str(request.method)).map_err(js_err)?;
+    let headers = Object::new();
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )
+        .map_err(js_err)?;
     }
-    let prepared = match &request.body {
-        Some(bytes) => builder.body(js_sys::Uint8Array::from(&bytes[..])),
-        None => builder.build(),
+    set("headers", &headers).map_err(js_err)?;
+    if let Some(bytes) = &request.body {
+        set("body", &Uint8Array::from(&bytes[..])).map_err(js_err)?;
     }
-    .map_err(|e| e.to_string())?;
-    let response = prepared.send().await.map_err(|e| match e {
-        gloo::net::Error::JsError(js) => js.message,
-        other => other.to_string(),
-    })?;
+    // A registry that accepts the connection and never answers must not hold the prompt.
+    let abort_signal = get(&global, "AbortSignal").map_err(js_err)?;
+    if let Ok(timeout) = get(&abort_signal, "timeout") {
+        if let Some(timeout) = timeout.dyn_ref::<Function>() {
+            let signal = timeout
+                .call1(&abort_signal, &JsValue::from(REQUEST_TIMEOUT_MS))
+                .map_err(js_err)?;
+            set("signal", &signal).map_err(js_err)?;
+        }
+    }
+    let fetch: Function = get(&global, "fetch").map_err(js_err)?.unchecked_into();
+    let promise: js_sys::Promise = fetch
+        .call2(&global, &JsValue::from_str(&request.url), &init)
+        .map_err(js_err)?
+        .unchecked_into();
+    let response: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
     let status = response.status();
-    let headers = response.headers();
+    let header = |name: &str| -> Option<String> {
+        let headers = get(&response, "headers").ok()?;
+        let getter: Function = get(&headers, "get").ok()?.dyn_into().ok()?;
+        getter
+            .call1(&headers, &JsValue::from_str(name))
+            .ok()?
+            .as_string()
+    };
+    let location = header("Location");
+    let content_digest = header("Docker-Content-Digest");
     let body = if status >= 300 {
-        response.text().await.unwrap_or_default()
+        match response.text() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     } else {
         String::new()
     };
     Ok(HttpResponse {
         status,
-        location: headers.get("Location"),
-        content_digest: headers.get("Docker-Content-Digest"),
+        location,
+        content_digest,
         body,
     })
 }
