@@ -1734,6 +1734,7 @@ impl<'a> Builder<'a> {
         let mut config = FinalConfig::default();
         let mut history = Vec::new();
         let mut image_config = crate::image::ImageConfig::default();
+        let mut previews = super::preview::PreviewBudget::default();
         if let Some(s) = &state {
             for l in &s.layers {
                 match l {
@@ -1746,7 +1747,12 @@ impl<'a> Builder<'a> {
                         if let Some(st) = self.steps.get_mut(*step) {
                             st.layer = Some(idx);
                         }
-                        layers.push(report::layer_report(&self.steps[*step].text, *step, built));
+                        layers.push(report::layer_report(
+                            &self.steps[*step].text,
+                            *step,
+                            built,
+                            &mut previews,
+                        ));
                         image_layers.push(FinalLayer::Built(Arc::clone(built)));
                     }
                 }

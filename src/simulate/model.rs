@@ -250,6 +250,10 @@ pub struct ChangeRow {
     pub size: Option<u64>,
     pub link_target: Option<String>,
     pub known: bool,
+    /// What can be shown of a regular file's content (text head, binary, unknown); `None`
+    /// for directories, symlinks and deletions. Capped, see [`super::preview`].
+    #[serde(default)]
+    pub preview: Option<super::preview::ContentPreview>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -3,16 +3,26 @@
 
 use super::certainty::Certainty;
 use super::model::*;
+use super::preview::PreviewBudget;
 use crate::fs::{ChangeKind, NodeKind};
 use crate::image::{Compression, HistoryEntry, ImageConfig, RunConfig, Timestamp};
 
-/// The report of a built layer.
-pub fn layer_report(text: &str, step: usize, built: &BuiltLayer) -> LayerReport {
+/// The report of a built layer; file previews take from the build's `budget`.
+pub fn layer_report(
+    text: &str,
+    step: usize,
+    built: &BuiltLayer,
+    budget: &mut PreviewBudget,
+) -> LayerReport {
     let changes = built
         .diff
         .changes()
         .iter()
         .map(|c| {
+            let preview = match c.node.as_ref().map(|n| &n.kind) {
+                Some(NodeKind::File { content, .. }) => Some(budget.preview(content)),
+                _ => None,
+            };
             let (kind, mode, uid, gid, size, link, known) = match &c.node {
                 Some(n) => {
                     let (kind, size, link, known) = match &n.kind {
@@ -46,6 +56,7 @@ pub fn layer_report(text: &str, step: usize, built: &BuiltLayer) -> LayerReport 
                 size,
                 link_target: link,
                 known,
+                preview,
             }
         })
         .collect();

@@ -246,11 +246,31 @@ pub fn build(
             return fail(p, format!("target stage \"{t}\" could not be found"), None);
         }
     }
+    // The build arg SOURCE_DATE_EPOCH fixes the time written into the image, as BuildKit
+    // does: the same input then always gives the same digests (those of the Image tab).
+    let fixed_epoch = match request
+        .build_args
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "SOURCE_DATE_EPOCH")
+    {
+        Some((_, v)) => match v.parse::<i64>() {
+            Ok(secs) if secs >= 0 => Some(secs),
+            _ => {
+                return fail(
+                    p,
+                    format!("invalid SOURCE_DATE_EPOCH: {v:?} is not a number of seconds"),
+                    None,
+                )
+            }
+        },
+        None => None,
+    };
     let mut opts = BuildOptions {
         target: request.target.clone(),
         build_args: request.build_args.clone(),
         platform: None,
-        epoch: now,
+        epoch: fixed_epoch.unwrap_or(now),
         // `-f FILE` also picks `<FILE>.dockerignore`, as BuildKit does.
         dockerfile_path: request.file.clone(),
     };
@@ -262,7 +282,7 @@ pub fn build(
         .filter_map(|s| s.cache_key.as_deref())
         .collect();
     let all_key = sha256_hex(&[&format!("all\n{}", keys.join("\n"))]);
-    if !request.no_cache {
+    if !request.no_cache && fixed_epoch.is_none() {
         if let Some(&then) = store.cache.get(&all_key) {
             if then != now {
                 opts.epoch = then;

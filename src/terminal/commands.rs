@@ -9,10 +9,11 @@ use crate::image::manifest::{
     manifest_bytes, Descriptor, MEDIA_TYPE_CONFIG, MEDIA_TYPE_LAYER_GZIP,
 };
 use crate::image::views::{docker_history, docker_inspect, human_duration, human_size, RowSize};
-use crate::image::Digest;
-use crate::simulate::Catalogs;
+use crate::image::{Compression, Digest};
+use crate::simulate::{Build, Catalogs};
 
 use super::build::{self, canonical, familiar_tag, BuildRequest, Workspace};
+use super::remote::{RegistryTarget, RemotePush};
 use super::store::{ImageStore, RegistryEntry, SizeKnowledge, StoredImage};
 use super::Output;
 
@@ -162,10 +163,14 @@ pub fn build(
             stderr: outcome.progress,
             status: 1,
             clear: false,
+            remote_push: None,
         };
     };
     let id = image.id.clone();
     commit_image(store, image);
+    if let Some(sim) = outcome.build {
+        store.session.insert(&id, sim);
+    }
     if quiet {
         Output::ok(format!("{id}\n"))
     } else {
@@ -175,6 +180,7 @@ pub fn build(
             stderr: outcome.progress,
             status: 0,
             clear: false,
+            remote_push: None,
         }
     }
 }
@@ -280,6 +286,7 @@ pub fn images(args: &[String], store: &ImageStore, now: i64) -> Output {
         stderr: note,
         status: 0,
         clear: false,
+        remote_push: None,
     }
 }
 
@@ -348,6 +355,7 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
         stderr: note,
         status: 0,
         clear: false,
+        remote_push: None,
     }
 }
 
@@ -456,6 +464,7 @@ pub fn inspect(args: &[String], store: &ImageStore) -> Output {
         stderr: errors,
         status: i32::from(failed),
         clear: false,
+        remote_push: None,
     }
 }
 
@@ -553,6 +562,7 @@ pub fn rmi(args: &[String], store: &mut ImageStore) -> Output {
         stderr: err,
         status,
         clear: false,
+        remote_push: None,
     }
 }
 
@@ -615,13 +625,17 @@ pub fn push(args: &[String], store: &mut ImageStore) -> Output {
             ),
             status: 1,
             clear: false,
+            remote_push: None,
         };
     };
-    let image = store.images[n].clone();
     out.push_str(&format!(
         "The push refers to repository [{}]\n",
         parsed.name()
     ));
+    if let Some(target) = RegistryTarget::of(&parsed) {
+        return push_to_registry(out, &parsed, target, &tag, &store.images[n], store);
+    }
+    let image = store.images[n].clone();
     let pushed: BTreeSet<&str> = store
         .registry
         .iter()
@@ -663,6 +677,78 @@ pub fn push(args: &[String], store: &mut ImageStore) -> Output {
         }
     }
     Output::ok(out)
+}
+
+/// `docker push` of `image` (tagged `tag`) to a real registry: checks that the page has
+/// every byte the push needs and gives the page the [`RemotePush`] to carry on.
+fn push_to_registry(
+    out: String,
+    parsed: &ImageReference,
+    target: RegistryTarget,
+    tag: &str,
+    image: &StoredImage,
+    store: &ImageStore,
+) -> Output {
+    let fail = |stderr: String| Output {
+        stdout: out.clone(),
+        stderr,
+        status: 1,
+        clear: false,
+        remote_push: None,
+    };
+    let Some(build) = store.session.get(&image.id) else {
+        return fail(format!(
+            "layerlab: the layer bytes of {tag} are not in this page's memory: they are kept only for images built since the page was loaded (a reload forgets them, and images pulled from the catalog have none). Run `docker build` again, then push.\n"
+        ));
+    };
+    let artifacts = match build.artifacts(Compression::Gzip) {
+        Ok(a) => a,
+        Err(_) => return fail(not_pushable(tag, build)),
+    };
+    if artifacts.config.digest.as_str() != image.id {
+        return fail(format!(
+            "layerlab: the image {tag} does not match the build kept for it; run `docker build` again, then push.\n"
+        ));
+    }
+    let push = RemotePush::new(
+        target,
+        parsed.tag_or_default().unwrap_or("latest"),
+        tag,
+        image,
+        &artifacts,
+    );
+    Output {
+        stdout: out,
+        remote_push: Some(Box::new(push)),
+        ..Output::default()
+    }
+}
+
+/// Why an image whose digests cannot be computed cannot go to a real registry.
+fn not_pushable(tag: &str, build: &Build) -> String {
+    let mut msg = format!(
+        "layerlab: {tag} cannot be pushed to a real registry: its config and manifest list every layer's digest, and these layers are not known:\n"
+    );
+    for (n, layer) in build.layers.iter().enumerate() {
+        if layer.diff_id.is_some() {
+            continue;
+        }
+        if layer.from_base {
+            msg.push_str(&format!(
+                "  layer {}: a layer of the base image: the catalog has its compressed blob digest, not its diff_id (the digest of the uncompressed layer, which the image config lists)\n",
+                n + 1
+            ));
+        } else {
+            msg.push_str(&format!(
+                "  layer {} ({}): {}; RUN is simulated, so what it writes is not known byte for byte\n",
+                n + 1,
+                layer.created_by.trim_end_matches(" # buildkit"),
+                layer.certainty.label()
+            ));
+        }
+    }
+    msg.push_str("Images whose layers are all known push: FROM scratch (or a stage of it) with COPY and ADD of the build context.\n");
+    msg
 }
 
 /// `docker pull NAME[:TAG]`: from the in-browser registry, else the base-image catalog.
@@ -756,6 +842,7 @@ pub fn pull(args: &[String], store: &mut ImageStore, catalogs: &Catalogs) -> Out
                 stderr: err,
                 status: 1,
                 clear: false,
+                remote_push: None,
             }
         }
         Err(LookupError::NotInCatalog { .. }) => Output {
@@ -766,12 +853,14 @@ pub fn pull(args: &[String], store: &mut ImageStore, catalogs: &Catalogs) -> Out
             ),
             status: 1,
             clear: false,
+            remote_push: None,
         },
         Err(e) => Output {
             stdout: out,
             stderr: format!("Error response from daemon: {e}\n"),
             status: 1,
             clear: false,
+            remote_push: None,
         },
     }
 }
@@ -791,6 +880,7 @@ pub fn prune(args: &[String], store: &mut ImageStore) -> Output {
             stderr: "layerlab: the terminal cannot ask for confirmation; run it again with -f to confirm.\n".into(),
             status: 1,
             clear: false,
+            remote_push: None,
         };
     }
     // No containers exist in the simulation: with -a every image is unused.
@@ -853,7 +943,8 @@ Common Commands:
   build       Build an image from a Dockerfile     docker build -t app .
   images      List images                          docker images
   pull        Download an image from the catalog   docker pull python:3.12-slim
-  push        Upload an image to the in-browser registry
+  push        Upload an image: to the in-browser registry, or to a real one when the
+              name starts with its host (docker push 127.0.0.1:5000/app:1)
 
 Management Commands:
   image       Manage images (ls, rm, prune, inspect, history, tag, push, pull, build)

@@ -12,13 +12,16 @@
 pub mod build;
 pub mod commands;
 mod complete;
+pub mod remote;
 pub mod store;
 pub mod words;
 
 pub use build::{BuildOutcome, BuildRequest, Workspace};
 pub use complete::{common_prefix, complete};
+pub use remote::{Advance, HttpRequest, HttpResponse, RemotePush};
 pub use store::{
-    ImageStore, RegistryEntry, SizeKnowledge, StoredConfig, StoredHistory, StoredImage, StoredLayer,
+    ImageStore, RegistryEntry, SessionBuilds, SizeKnowledge, StoredConfig, StoredHistory,
+    StoredImage, StoredLayer,
 };
 
 use crate::simulate::Catalogs;
@@ -32,6 +35,10 @@ pub struct Output {
     pub status: i32,
     /// The command was `clear`: the panel empties its screen.
     pub clear: bool,
+    /// A `docker push` to a real registry that the page carries on: it makes the requests
+    /// ([`RemotePush::advance`]) and prints what each step gives.
+    #[serde(skip)]
+    pub remote_push: Option<Box<RemotePush>>,
 }
 
 impl Output {

@@ -2,6 +2,7 @@
 //! web UI can keep it in `localStorage` and a reload finds the same images.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -124,7 +125,58 @@ pub struct ImageStore {
     pub cache: BTreeMap<String, i64>,
     /// Command lines typed, oldest first (the panel's Up/Down history).
     pub history: Vec<String>,
+    /// The simulations behind the images built since the page loaded (memory only).
+    #[serde(skip)]
+    pub session: SessionBuilds,
 }
+
+/// How many builds [`SessionBuilds`] keeps (the oldest are dropped first).
+pub const MAX_SESSION_BUILDS: usize = 4;
+
+/// The simulations behind the latest images built in this session, by image ID: what a
+/// `docker push` to a real registry takes the layer bytes from. Never serialised (layer
+/// bytes do not belong in `localStorage`): after a reload an image must be built again
+/// before it can go to a real registry.
+#[derive(Clone, Default)]
+pub struct SessionBuilds {
+    builds: Vec<(String, Arc<crate::simulate::Build>)>,
+}
+
+impl SessionBuilds {
+    /// Keeps `build` as the simulation of image `id`.
+    pub fn insert(&mut self, id: &str, build: crate::simulate::Build) {
+        self.builds.retain(|(i, _)| i != id);
+        self.builds.push((id.to_string(), Arc::new(build)));
+        if self.builds.len() > MAX_SESSION_BUILDS {
+            let excess = self.builds.len() - MAX_SESSION_BUILDS;
+            self.builds.drain(..excess);
+        }
+    }
+
+    /// The simulation of image `id`, when built in this session.
+    pub fn get(&self, id: &str) -> Option<&Arc<crate::simulate::Build>> {
+        self.builds.iter().find(|(i, _)| i == id).map(|(_, b)| b)
+    }
+}
+
+/// The session is a cache of bytes beside the store's data, not part of it: two stores are
+/// equal when their serialisable data is (a store equals its own JSON round trip).
+impl PartialEq for SessionBuilds {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// The image IDs only (a build's trees are large).
+impl std::fmt::Debug for SessionBuilds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.builds.iter().map(|(id, _)| id))
+            .finish()
+    }
+}
+
+impl Eq for SessionBuilds {}
 
 /// How many command lines the store remembers.
 pub const MAX_HISTORY: usize = 200;

@@ -138,3 +138,26 @@ test('a share link that would be too long warns; binary files are left out', asy
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a previewed file full of markup is shown as text in the Layers tab and runs nothing', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const check = await watchAttacks(page);
+  await page.goto(server.url);
+  await page.waitForSelector('.status');
+  const content = `${PAYLOAD}\n${SCRIPT}\n<svg onload="window.__xss=1"></svg>\n`;
+  await selectTab(page, 'context');
+  await page.fill('#ctx-new-name', 'evil.html');
+  await page.click('.ctx-new button[type=submit]');
+  await page.fill('#ctx-edit', content);
+  await page.click('.ctx-editor button[type=submit]');
+  await setDockerfile(page, 'FROM scratch\nCOPY evil.html /srv/\n');
+  await selectTab(page, 'layers');
+  await page.click('[aria-label="Changes of line 2"]');
+  await page.click('.change-file:text-is("/srv/evil.html")');
+  assert.equal(await page.textContent('.file-preview pre'), content);
+  assert.equal(await page.locator('.file-preview svg').count(), 0);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await check();
+  await context.close();
+});

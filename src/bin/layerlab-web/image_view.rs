@@ -3,10 +3,18 @@
 //! and `docker inspect` views in the Docker CLI's own formats. When a layer's content is not
 //! known the digests cannot be computed: the panel says which layers and why, and still shows
 //! the history and the final configuration.
+//!
+//! Beside the JSON, a compact list of the layers (instruction and size). A layer's digests
+//! (the manifest's `layers[].digest`, the config's `rootfs.diff_ids[]`) are focusable:
+//! pointing at or focusing one highlights its layer in the list and its other digests in the
+//! JSON, and pointing at or focusing a layer row highlights its digests.
 
 use layerlab::analysis::Analysis;
-use layerlab::image::{docker_history, docker_inspect, Compression, ImageArtifacts, RowSize};
+use layerlab::image::{
+    docker_history, docker_inspect, human_size, Compression, ImageArtifacts, RowSize,
+};
 use layerlab::simulate::Build;
+use std::collections::HashMap;
 use yew::prelude::*;
 
 use crate::dom;
@@ -20,8 +28,38 @@ pub struct ImageProps {
     pub analysis: Shared<Analysis>,
 }
 
+/// Which layer each digest names, the layer highlighted now, and how to change it.
+#[derive(Clone)]
+struct DigestLinks {
+    /// `sha256:…` (diff_id or blob digest) → layer index.
+    layers: HashMap<String, usize>,
+    active: Option<usize>,
+    on_active: Callback<Option<usize>>,
+}
+
+impl DigestLinks {
+    /// Pointer and focus handlers that make layer `i` the highlighted one.
+    fn handlers(
+        &self,
+        i: usize,
+    ) -> (
+        Callback<MouseEvent>,
+        Callback<MouseEvent>,
+        Callback<FocusEvent>,
+        Callback<FocusEvent>,
+    ) {
+        let set = self.on_active.clone();
+        let enter = set.reform(move |_: MouseEvent| Some(i));
+        let leave = set.reform(|_: MouseEvent| None);
+        let focus = set.reform(move |_: FocusEvent| Some(i));
+        let blur = set.reform(|_: FocusEvent| None);
+        (enter, leave, focus, blur)
+    }
+}
+
 #[function_component(ImageView)]
 pub fn image_view(props: &ImageProps) -> Html {
+    let active = use_state(|| None::<usize>);
     let Some(shared) = &props.analysis.build else {
         return html! { <p class="empty">{ "No build yet." }</p> };
     };
@@ -30,7 +68,23 @@ pub fn image_view(props: &ImageProps) -> Html {
         return html! { <p class="empty">{ "No image: the Dockerfile has no stage (add a FROM)." }</p> };
     }
     match build.artifacts(Compression::Gzip) {
-        Ok(art) => known(build, &art),
+        Ok(art) => {
+            let mut layers = HashMap::new();
+            for (i, ((desc, _), diff_id)) in art.layers.iter().zip(&art.diff_ids).enumerate() {
+                layers.insert(desc.digest.as_str().to_string(), i);
+                layers.insert(diff_id.as_str().to_string(), i);
+            }
+            let on_active = {
+                let active = active.clone();
+                Callback::from(move |i: Option<usize>| active.set(i))
+            };
+            let links = DigestLinks {
+                layers,
+                active: *active,
+                on_active,
+            };
+            known(build, &art, &links)
+        }
         Err(e) => html! {
             <div class="image-panel">
                 <p class="notice warning" role="status">{ "The image's digests cannot be computed: not every layer's content is known." }</p>
@@ -49,7 +103,7 @@ pub fn image_view(props: &ImageProps) -> Html {
     }
 }
 
-fn known(build: &Build, art: &ImageArtifacts) -> Html {
+fn known(build: &Build, art: &ImageArtifacts, links: &DigestLinks) -> Html {
     let config = build.image_config();
     // History sizes: each non-empty entry takes the next layer's size.
     let mut layer_sizes = build.layers.iter().map(|l| l.size);
@@ -84,15 +138,58 @@ fn known(build: &Build, art: &ImageArtifacts) -> Html {
                 <dt>{ "Manifest digest" }</dt><dd><code>{ art.manifest.digest.as_str() }</code>{ format!(" · {} bytes", art.manifest.size) }</dd>
                 <dt>{ "Layers (gzip blobs)" }</dt><dd>{ art.layers.len() }</dd>
             </dl>
-            <h3>{ "Config " }<code class="muted">{ "application/vnd.oci.image.config.v1+json" }</code></h3>
-            { json_block("config", &text(&art.config_bytes)) }
-            <h3>{ "Manifest " }<code class="muted">{ "application/vnd.oci.image.manifest.v1+json" }</code></h3>
-            { json_block("manifest", &text(&art.manifest_bytes)) }
+            <div class="image-json-and-layers">
+                <div class="image-json">
+                    <h3>{ "Config " }<code class="muted">{ "application/vnd.oci.image.config.v1+json" }</code></h3>
+                    { json_block("config", &text(&art.config_bytes), Some(links)) }
+                    <h3>{ "Manifest " }<code class="muted">{ "application/vnd.oci.image.manifest.v1+json" }</code></h3>
+                    { json_block("manifest", &text(&art.manifest_bytes), Some(links)) }
+                </div>
+                { layer_list(build, art, links) }
+            </div>
             <h3>{ format!("docker history {REFERENCE}") }</h3>
             { text_block("history", &history) }
             <h3>{ format!("docker inspect {REFERENCE}") }</h3>
-            { json_block("inspect", &inspect) }
+            { json_block("inspect", &inspect, None) }
         </div>
+    }
+}
+
+/// The image's layers, bottom first: instruction, size and short digests; each row is
+/// focusable and highlights its digests in the JSON.
+fn layer_list(build: &Build, art: &ImageArtifacts, links: &DigestLinks) -> Html {
+    html! {
+        <aside class="image-layers" aria-label="Layers of the image">
+            <h3 id="image-layers-title">{ "Layers" }</h3>
+            <ol aria-labelledby="image-layers-title">
+                { for art.layers.iter().zip(&art.diff_ids).enumerate().map(|(i, ((desc, _), diff_id))| {
+                    let report = build.layers.get(i);
+                    let instruction = report.map_or_else(String::new, |l| {
+                        if l.from_base {
+                            "base image layer".to_string()
+                        } else {
+                            l.created_by.trim_end_matches(" # buildkit").to_string()
+                        }
+                    });
+                    let size = report.and_then(|l| l.size).map_or_else(
+                        || format!("{} compressed", human_size(desc.size)),
+                        human_size,
+                    );
+                    let (enter, leave, focus, blur) = links.handlers(i);
+                    let active = links.active == Some(i);
+                    html! {
+                        <li id={format!("image-layer-{i}")} class={classes!("image-layer-row", active.then_some("active"))}
+                            tabindex="0" data-layer={i.to_string()} aria-current={active.then_some("true")}
+                            onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur}>
+                            <span class="layer-n">{ i + 1 }</span>
+                            <span class="layer-instruction" title={instruction.clone()}>{ instruction.clone() }</span>
+                            <span class="layer-size">{ size }</span>
+                            <code class="layer-digests muted">{ format!("diff {} · blob {}", diff_id.short(), desc.digest.short()) }</code>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </aside>
     }
 }
 
@@ -163,17 +260,40 @@ fn text_block(id: &str, text: &str) -> Html {
     }
 }
 
-/// JSON shown as written, with keys, strings, numbers and literals coloured.
-fn json_block(id: &str, json: &str) -> Html {
+/// JSON shown as written, with keys, strings, numbers and literals coloured; with `links`,
+/// the layers' digests are focusable and highlight their layer.
+fn json_block(id: &str, json: &str, links: Option<&DigestLinks>) -> Html {
     html! {
         <div class="code-block">
             { copy_button(json, id) }
-            <pre id={format!("image-{id}")} class="code-view json">{ for json_tokens(json) }</pre>
+            <pre id={format!("image-{id}")} class="code-view json">{ for json_tokens(json, links) }</pre>
         </div>
     }
 }
 
-fn json_tokens(json: &str) -> Vec<Html> {
+/// A string token: a layer digest becomes a focusable link to its layer.
+fn string_token(token: &str, class: &'static str, links: Option<&DigestLinks>) -> Html {
+    let layer = links.and_then(|l| {
+        let value = token.strip_prefix('"')?.strip_suffix('"')?;
+        Some((l, *l.layers.get(value)?))
+    });
+    match layer {
+        Some((links, i)) if class == "j-str" => {
+            let (enter, leave, focus, blur) = links.handlers(i);
+            let linked = links.active == Some(i);
+            html! {
+                <span class={classes!("j-str", "layer-digest", linked.then_some("linked"))} tabindex="0"
+                    data-layer={i.to_string()} aria-describedby={format!("image-layer-{i}")}
+                    onmouseenter={enter} onmouseleave={leave} onfocus={focus} onblur={blur}>
+                    { token.to_string() }
+                </span>
+            }
+        }
+        _ => html! { <span class={class}>{ token.to_string() }</span> },
+    }
+}
+
+fn json_tokens(json: &str, links: Option<&DigestLinks>) -> Vec<Html> {
     let mut out = Vec::new();
     let bytes = json.as_bytes();
     let mut i = 0;
@@ -231,7 +351,7 @@ fn json_tokens(json: &str) -> Vec<Html> {
             continue;
         }
         flush(&mut out, plain_start, i);
-        out.push(html! { <span class={class}>{ json[i..end].to_string() }</span> });
+        out.push(string_token(&json[i..end], class, links));
         i = end;
         plain_start = end;
     }

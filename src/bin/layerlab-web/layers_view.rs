@@ -3,11 +3,13 @@
 //! size with its certainty (exact / ~est / unknown), a bar proportional to the largest
 //! layer, the cache state with the reason of a rebuild, and the short layer digest. A row
 //! expands to the layer's changes (+ added, ~ modified, − deleted, whiteouts) and what the
-//! step did.
+//! step did; a file of the changes opens a preview of its content from the model (the head
+//! of a text file, or why there is none: binary, unknown, left out), always shown as text.
 
 use layerlab::analysis::{Analysis, SharedBuild};
 use layerlab::simulate::{
-    BaseKind, Build, CacheState, Certainty, ChangeKindRow, LayerReport, NodeKindRow, Step,
+    BaseKind, Build, CacheState, Certainty, ChangeKindRow, ChangeRow, ContentPreview, LayerReport,
+    NodeKindRow, Step, PREVIEW_BUILD_BYTES, PREVIEW_FILE_BYTES,
 };
 use yew::prelude::*;
 
@@ -53,6 +55,8 @@ fn build_layers(props: &BuildLayersProps) -> Html {
     let expanded = use_state(Vec::<usize>::new);
     let base_open = use_state(|| false);
     let shown = use_state(|| PAGE);
+    // The file whose preview is open: (step index, path).
+    let preview = use_state(|| None::<(usize, String)>);
     let build: &Build = &props.build.0;
     if build.steps.is_empty() {
         return html! { <p class="empty">{ "No instructions yet: start with FROM." }</p> };
@@ -188,8 +192,21 @@ fn build_layers(props: &BuildLayersProps) -> Html {
             </tr>
         });
         if is_open {
+            let open_file = (*preview)
+                .as_ref()
+                .filter(|(s, _)| *s == i)
+                .map(|(_, p)| p.as_str());
+            let on_file = {
+                let preview = preview.clone();
+                Callback::from(move |path: String| {
+                    let same = (*preview)
+                        .as_ref()
+                        .is_some_and(|(s, p)| *s == i && *p == path);
+                    preview.set(if same { None } else { Some((i, path)) });
+                })
+            };
             rows.push(html! {
-                <tr class="changes-row"><td></td><td colspan="5">{ changes(step, layer) }</td></tr>
+                <tr class="changes-row"><td></td><td colspan="5">{ changes(step, layer, open_file, on_file) }</td></tr>
             });
         }
     }
@@ -274,8 +291,14 @@ fn cache_cell(step: &Step) -> Html {
     }
 }
 
-/// The layer's changes and the step's effects.
-fn changes(step: &Step, layer: Option<&LayerReport>) -> Html {
+/// The layer's changes and the step's effects; `open_file` has its preview shown below it,
+/// `on_file` opens or closes a file's preview.
+fn changes(
+    step: &Step,
+    layer: Option<&LayerReport>,
+    open_file: Option<&str>,
+    on_file: Callback<String>,
+) -> Html {
     html! {
         <div class="changes">
             if let Some(l) = layer {
@@ -291,14 +314,26 @@ fn changes(step: &Step, layer: Option<&LayerReport>) -> Html {
                                 (ChangeKindRow::Opaque, _) => ("∅", "opaque"),
                             };
                             let kind = match c.kind { NodeKindRow::Dir => "/", NodeKindRow::Symlink => " →", _ => "" };
+                            let is_open = open_file == Some(c.path.as_str());
+                            let previewable = c.kind == NodeKindRow::File && c.preview.is_some();
+                            let preview_id = format!("preview-{}-{}", step.line, c.path.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))));
                             html! {
                                 <li class={classes!("change", class)}>
                                     <span class="sign" aria-label={class}>{ sign }</span>{ " " }
-                                    <span class="path">{ format!("{}{kind}", c.path) }</span>
+                                    if previewable {
+                                        <button class="linklike path change-file" aria-expanded={is_open.to_string()} aria-controls={preview_id.clone()}
+                                            title="Show the file's content"
+                                            onclick={let on_file = on_file.clone(); let path = c.path.clone(); Callback::from(move |_: MouseEvent| on_file.emit(path.clone()))}>
+                                            { format!("{}{kind}", c.path) }
+                                        </button>
+                                    } else {
+                                        <span class="path">{ format!("{}{kind}", c.path) }</span>
+                                    }
                                     if let Some(t) = &c.link_target { <span class="muted">{ format!(" {t}") }</span> }
                                     <span class="mode muted">{ format!(" {:o} {}:{}", c.mode, c.uid, c.gid) }</span>
                                     if let Some(s) = c.size { <span class="ctx-size">{ format!(" {}", human_size(s)) }</span> }
                                     if !c.known { <span class="certainty unknown">{ " content unknown" }</span> }
+                                    if is_open { { file_preview(&preview_id, c, step) } }
                                 </li>
                             }
                         }) }
@@ -310,6 +345,44 @@ fn changes(step: &Step, layer: Option<&LayerReport>) -> Html {
                 <ul class="effects">{ for step.effects.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
             }
         </div>
+    }
+}
+
+/// The preview of one file of the changes, as text (never as markup), or why there is none.
+fn file_preview(id: &str, c: &ChangeRow, step: &Step) -> Html {
+    let size = c
+        .size
+        .map(human_size)
+        .unwrap_or_else(|| "unknown size".into());
+    let note = |text: String| html! { <p id={id.to_string()} class="file-preview-note muted" role="note">{ text }</p> };
+    match &c.preview {
+        Some(ContentPreview::Text { text, truncated }) => html! {
+            <div id={id.to_string()} class="file-preview" role="region" aria-label={format!("Content of {}", c.path)}>
+                <pre class="file-preview-text">{ text.clone() }</pre>
+                if *truncated {
+                    <p class="file-preview-note muted">{ format!("truncated: the first {} bytes of {size}", text.len()) }</p>
+                }
+            </div>
+        },
+        Some(ContentPreview::Binary) => note(format!("binary file ({size}): no text to show")),
+        Some(ContentPreview::Unknown { origin }) => {
+            let why = if step.instruction == "RUN" {
+                "unknown content (RUN is simulated, never executed)"
+            } else {
+                "unknown content"
+            };
+            note(if origin.is_empty() {
+                why.to_string()
+            } else {
+                format!("{why}: {origin}")
+            })
+        }
+        Some(ContentPreview::Omitted) => note(format!(
+            "no preview: a build carries at most {} KiB of previews ({} KiB per file), and earlier files used them",
+            PREVIEW_BUILD_BYTES / 1024,
+            PREVIEW_FILE_BYTES / 1024
+        )),
+        None => html! {},
     }
 }
 

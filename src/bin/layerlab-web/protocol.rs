@@ -456,6 +456,15 @@ mod tests {
         assert_eq!(restored.instructions, analysis.instructions);
         assert_eq!(restored.diagnostics, analysis.diagnostics);
         let build = &restored.build.as_ref().unwrap().0;
+        // File previews (a tagged enum in JSON) crossed too.
+        assert!(build
+            .layers
+            .iter()
+            .flat_map(|l| &l.changes)
+            .any(|c| matches!(
+                c.preview,
+                Some(layerlab::simulate::ContentPreview::Text { .. })
+            )));
         // The report is the same (its JSON, which the CLI prints, too).
         assert_eq!(
             serde_json::to_string(&**build).unwrap(),

@@ -2,6 +2,11 @@
 //! (`layerlab::terminal`). Up/Down walk the command history, Tab completes commands and image
 //! names, Ctrl+L clears. The image store is saved to `localStorage` after every command, so
 //! built images, tags and pushes survive a reload.
+//!
+//! `docker push` to a real registry (`127.0.0.1:5000/app`) is the one command that goes on
+//! after it returns: the engine gives a [`RemotePush`], and the panel makes its HTTP
+//! requests with `fetch`, one after the other, printing what each step gives under the
+//! command while the prompt waits, as the Docker CLI does.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,7 +14,7 @@ use std::rc::Rc;
 use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::context::Context;
 use layerlab::simulate::Catalogs;
-use layerlab::terminal::{self, ImageStore, Workspace};
+use layerlab::terminal::{self, HttpRequest, HttpResponse, ImageStore, RemotePush, Workspace};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -81,12 +86,185 @@ struct Entry {
     stdout: String,
     stderr: String,
     status: i32,
+    /// Still running (a push to a real registry): more output may come.
+    running: bool,
+}
+
+/// The screen: its entries and a counter of changes (scrolls to the bottom on each).
+#[derive(Default, PartialEq)]
+struct Screen {
+    entries: Vec<Entry>,
+    version: u64,
+}
+
+enum ScreenAction {
+    Add(Entry),
+    /// More output of the last entry; `status` when it is over.
+    Continue {
+        stdout: String,
+        stderr: String,
+        status: Option<i32>,
+    },
+    Clear,
+}
+
+impl Reducible for Screen {
+    type Action = ScreenAction;
+
+    fn reduce(self: Rc<Self>, action: ScreenAction) -> Rc<Self> {
+        let mut entries = self.entries.clone();
+        match action {
+            ScreenAction::Add(e) => entries.push(e),
+            ScreenAction::Continue {
+                stdout,
+                stderr,
+                status,
+            } => {
+                if let Some(last) = entries.last_mut() {
+                    last.stdout.push_str(&stdout);
+                    last.stderr.push_str(&stderr);
+                    if let Some(s) = status {
+                        last.status = s;
+                        last.running = false;
+                    }
+                }
+            }
+            ScreenAction::Clear => entries.clear(),
+        }
+        Rc::new(Screen {
+            entries,
+            version: self.version + 1,
+        })
+    }
+}
+
+/// How long one request of a push may take before it is given up (a registry that accepts
+/// the connection and never answers must not leave the prompt waiting for ever).
+const REQUEST_TIMEOUT_MS: u32 = 120_000;
+
+/// Makes one request of a push with `fetch` (the registry must allow the page's origin).
+/// `fetch`, its init object, `AbortSignal.timeout` and the response headers are reached
+/// through `js_sys::Reflect`: no HTTP library in the bundle for four kinds of request.
+async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
+    use js_sys::{Function, Object, Reflect, Uint8Array};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    let js_err = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the request failed".to_string())
+    };
+    let get = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name));
+    let global: JsValue = js_sys::global().into();
+    let init = Object::new();
+    let set = |key: &str, value: &JsValue| Reflect::set(&init, &JsValue::from_str(key), value);
+    set("method", &JsValue::from_str(request.method)).map_err(js_err)?;
+    let headers = Object::new();
+    for (name, value) in &request.headers {
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )
+        .map_err(js_err)?;
+    }
+    set("headers", &headers).map_err(js_err)?;
+    if let Some(bytes) = &request.body {
+        set("body", &Uint8Array::from(&bytes[..])).map_err(js_err)?;
+    }
+    // A registry that accepts the connection and never answers must not hold the prompt.
+    let abort_signal = get(&global, "AbortSignal").map_err(js_err)?;
+    if let Ok(timeout) = get(&abort_signal, "timeout") {
+        if let Some(timeout) = timeout.dyn_ref::<Function>() {
+            let signal = timeout
+                .call1(&abort_signal, &JsValue::from(REQUEST_TIMEOUT_MS))
+                .map_err(js_err)?;
+            set("signal", &signal).map_err(js_err)?;
+        }
+    }
+    let fetch: Function = get(&global, "fetch").map_err(js_err)?.unchecked_into();
+    let promise: js_sys::Promise = fetch
+        .call2(&global, &JsValue::from_str(&request.url), &init)
+        .map_err(js_err)?
+        .unchecked_into();
+    let response: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
+    let status = response.status();
+    let header = |name: &str| -> Option<String> {
+        let headers = get(&response, "headers").ok()?;
+        let getter: Function = get(&headers, "get").ok()?.dyn_into().ok()?;
+        getter
+            .call1(&headers, &JsValue::from_str(name))
+            .ok()?
+            .as_string()
+    };
+    let location = header("Location");
+    let content_digest = header("Docker-Content-Digest");
+    let body = if status >= 300 {
+        match response.text() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    } else {
+        String::new()
+    };
+    Ok(HttpResponse {
+        status,
+        location,
+        content_digest,
+        body,
+    })
+}
+
+/// Carries a push on: each request in turn, its output under the command, the repo digest
+/// into the store when it is pushed.
+async fn carry_on(
+    mut push: RemotePush,
+    screen: UseReducerDispatcher<Screen>,
+    store: Rc<RefCell<ImageStore>>,
+) {
+    let mut next = Some(push.first_request());
+    let mut over = false;
+    while let Some(request) = next.take() {
+        let response = perform(&request).await;
+        let step = push.advance(response);
+        over |= step.status.is_some();
+        if let Some(digest) = &step.repo_digest {
+            let mut store = store.borrow_mut();
+            terminal::remote::record_push(&mut store, &push.local_tag, digest);
+            save_store(&store);
+        }
+        screen.dispatch(ScreenAction::Continue {
+            stdout: step.stdout,
+            stderr: step.stderr,
+            status: step.status,
+        });
+        next = step.next;
+    }
+    if !over {
+        // The engine always ends with a status; should it not, the entry must still end.
+        screen.dispatch(ScreenAction::Continue {
+            stdout: String::new(),
+            stderr: "layerlab: the push ended without a result\n".into(),
+            status: Some(1),
+        });
+    }
 }
 
 #[function_component(TerminalView)]
 pub fn terminal_view(props: &TerminalProps) -> Html {
     let store = use_mut_ref(load_store);
-    let screen = use_state(Vec::<Entry>::new);
+    let screen = use_reducer(Screen::default);
+    // A push to a real registry is running: the prompt waits.
+    let busy = use_state(|| false);
     let input = use_state(String::new);
     // Position in the history while walking it with Up/Down (None = editing a new line).
     let cursor = use_mut_ref(|| None::<usize>);
@@ -96,10 +274,25 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
 
     {
         let screen_ref = screen_ref.clone();
-        use_effect_with(screen.len(), move |_| {
+        use_effect_with(screen.version, move |_| {
             if let Some(el) = screen_ref.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
+        });
+    }
+
+    {
+        // When a push is over, the prompt is enabled again and takes the focus back (once
+        // rendered: a disabled input cannot be focused).
+        let input_ref = input_ref.clone();
+        let was_busy = use_mut_ref(|| false);
+        use_effect_with(*busy, move |busy| {
+            if !*busy && *was_busy.borrow() {
+                if let Some(el) = input_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+            *was_busy.borrow_mut() = *busy;
         });
     }
 
@@ -111,9 +304,13 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
         let hint = hint.clone();
         let dockerfile = props.dockerfile.clone();
         let context = props.context.clone();
+        let busy = busy.clone();
         move |line: String| {
+            if *busy {
+                return;
+            }
             let catalogs = catalogs();
-            let output = {
+            let mut output = {
                 let mut store = store.borrow_mut();
                 let out = terminal::execute(
                     &line,
@@ -128,17 +325,27 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 save_store(&store);
                 out
             };
+            let push = output.remote_push.take();
             if output.clear {
-                screen.set(Vec::new());
+                screen.dispatch(ScreenAction::Clear);
             } else {
-                let mut lines = (*screen).clone();
-                lines.push(Entry {
+                screen.dispatch(ScreenAction::Add(Entry {
                     command: line,
                     stdout: output.stdout,
                     stderr: output.stderr,
                     status: output.status,
+                    running: push.is_some(),
+                }));
+            }
+            if let Some(push) = push {
+                busy.set(true);
+                let dispatcher = screen.dispatcher();
+                let store = store.clone();
+                let busy = busy.clone();
+                yew::platform::spawn_local(async move {
+                    carry_on(*push, dispatcher, store).await;
+                    busy.set(false);
                 });
-                screen.set(lines);
             }
             input.set(String::new());
             hint.set(String::new());
@@ -210,7 +417,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                 }
                 "l" if e.ctrl_key() => {
                     e.prevent_default();
-                    screen.set(Vec::new());
+                    screen.dispatch(ScreenAction::Clear);
                 }
                 _ => {}
             }
@@ -235,13 +442,13 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
     html! {
         <div class="terminal" onclick={focus}>
             <div class="terminal-screen" ref={screen_ref} role="log" aria-live="polite">
-                if screen.is_empty() {
+                if screen.entries.is_empty() {
                     <div class="terminal-banner">
                         { "Simulated docker — no daemon. Try: docker build -t app .   (type help)" }
                     </div>
                 }
-                { for screen.iter().map(|entry| html! {
-                    <div class={classes!("terminal-entry", (entry.status != 0).then_some("failed"))}>
+                { for screen.entries.iter().map(|entry| html! {
+                    <div class={classes!("terminal-entry", (entry.status != 0).then_some("failed"), entry.running.then_some("running"))} aria-busy={entry.running.to_string()}>
                         <div class="terminal-command"><span class="prompt">{ "$ " }</span>{ &entry.command }</div>
                         if !entry.stdout.is_empty() {
                             <pre class="terminal-stdout">{ &entry.stdout }</pre>
@@ -266,6 +473,7 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     aria-label="docker command"
+                    disabled={*busy}
                     value={(*input).clone()}
                     {onkeydown}
                     {oninput}
