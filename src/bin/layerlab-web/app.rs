@@ -535,7 +535,7 @@ impl Component for App {
             Msg::Engine(event) => self.engine_event(event),
             Msg::Exported(result) => {
                 if let Err(e) = result
-                    .and_then(|(name, bytes)| engine::download(&name, &bytes, "application/x-tar"))
+                    .and_then(|(name, bytes)| dom::download_js(&name, &bytes, "application/x-tar"))
                 {
                     self.banner = Some((true, e));
                     return true;

@@ -39,9 +39,14 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 
 /// Offers `bytes` as a download called `name`.
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    download_js(name, &Uint8Array::from(bytes), mime)
+}
+
+/// Offers bytes that are in JavaScript memory (an export from the worker) as a download.
+pub fn download_js(name: &str, bytes: &Uint8Array, mime: &str) -> Result<(), String> {
     let err = |e: JsValue| format!("download failed: {e:?}");
     let parts = Array::new();
-    parts.push(&Uint8Array::from(bytes));
+    parts.push(bytes);
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;

@@ -11,9 +11,7 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Blob, BlobPropertyBag, File, HtmlAnchorElement, Url, Worker, WorkerOptions, WorkerType,
-};
+use web_sys::{File, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 use layerlab::advisor::Advice;
@@ -202,15 +200,9 @@ impl Engine {
 
     /// Posts a request with `bufs` (transferred) and `files`.
     fn send(&self, request: &Request, bufs: &Array, files: &Array) {
-        let worker = self.0.worker.borrow();
-        let Some(worker) = worker.as_ref() else {
-            return;
-        };
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
-        let _ = Reflect::set(&message, &"bufs".into(), bufs);
-        let _ = Reflect::set(&message, &"files".into(), files);
-        let _ = worker.post_message_with_transfer(&message, bufs);
+        if let Some(worker) = self.0.worker.borrow().as_ref() {
+            post(worker, request, bufs, files);
+        }
     }
 
     /// The worker failed: everything waiting on it hears why, the app falls back.
@@ -377,16 +369,12 @@ impl Engine {
     pub fn catalog(&self, file: &str, bytes: &[u8]) {
         if file == crate::base_catalog::FILE {
             if let Some(checker) = self.0.checker.borrow().as_ref() {
-                let message = Object::new();
                 let request = Request::Catalog {
                     file: file.to_string(),
                 };
                 let bufs: Array =
                     std::iter::once(JsValue::from(Uint8Array::from(bytes).buffer())).collect();
-                let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
-                let _ = Reflect::set(&message, &"bufs".into(), &bufs);
-                let _ = Reflect::set(&message, &"files".into(), &Array::new());
-                let _ = checker.post_message_with_transfer(&message, &bufs);
+                post(checker, &request, &bufs, &Array::new());
             }
         }
         let bufs: Array =
@@ -513,26 +501,11 @@ pub async fn pause() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Offers bytes that are in JavaScript memory (an export from the worker) as a download.
-pub fn download(name: &str, bytes: &Uint8Array, mime: &str) -> Result<(), String> {
-    let err = |e: JsValue| format!("download failed: {e:?}");
-    let parts = Array::new();
-    parts.push(bytes);
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "no anchor")?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    let _ = Url::revoke_object_url(&url);
-    Ok(())
+/// Posts `request` to `worker` with `bufs` (transferred) and `files`.
+fn post(worker: &Worker, request: &Request, bufs: &Array, files: &Array) {
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+    let _ = Reflect::set(&message, &"bufs".into(), bufs);
+    let _ = Reflect::set(&message, &"files".into(), files);
+    let _ = worker.post_message_with_transfer(&message, bufs);
 }
