@@ -347,10 +347,10 @@ impl Build {
     }
 }
 
-/// A copy of a layer (tar bytes and digests are shared or recomputed cheaply).
+/// A copy of a layer (the tar source and digests are shared).
 pub(crate) fn clone_layer(layer: &Layer) -> Layer {
-    if let Some(tar) = layer.tar() {
-        return Layer::from_tar(Arc::clone(tar));
+    if layer.has_bytes() {
+        return layer.clone();
     }
     match layer.diff_id() {
         Ok(diff_id) => match layer.blob(crate::image::Compression::Gzip) {
