@@ -48,9 +48,10 @@ pub struct Build {
     pub(crate) catalogs_fingerprint: String,
 }
 
-/// Built layers whose content is at most this many bytes get their tar and digests at once;
-/// larger builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
-/// context does not hold every layer tar in memory.
+/// Built layers whose content is at most this many bytes get their digests at once; larger
+/// builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
+/// context does not spend the time of hashing every layer tar (which is streamed into the
+/// hasher, never held whole).
 pub const EAGER_DIGEST_LIMIT: u64 = 64 << 20;
 
 /// A layer of the final image: inherited, or built by a step (tar written lazily).
