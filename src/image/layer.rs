@@ -130,13 +130,18 @@ impl Layer {
     /// reason names the files with unknown bytes and whose size is the estimate. The tar is
     /// streamed into the hasher, not kept.
     pub fn from_diff(diff: &LayerDiff, opts: &TarOptions) -> Result<Layer, TarError> {
-        match stream_layer_tar(diff, opts, DigestWriter::new()) {
+        Layer::from_shared_diff(Arc::new(diff.clone()), opts)
+    }
+
+    /// [`Layer::from_diff`] keeping a diff the caller shares (no copy of its change list).
+    pub fn from_shared_diff(diff: Arc<LayerDiff>, opts: &TarOptions) -> Result<Layer, TarError> {
+        match stream_layer_tar(&diff, opts, DigestWriter::new()) {
             Ok(hashed) => Ok(Layer {
                 inner: Inner::Built {
                     size: hashed.len(),
                     diff_id: hashed.finish(),
                     tar: TarSource::Diff {
-                        diff: Arc::new(diff.clone()),
+                        diff: Arc::clone(&diff),
                         opts: *opts,
                     },
                     gzip: OnceLock::new(),

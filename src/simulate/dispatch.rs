@@ -1247,7 +1247,7 @@ impl<'a> Builder<'a> {
                     None
                 } else {
                     Some(Arc::new(BuiltLayer {
-                        diff,
+                        diff: Arc::new(diff),
                         forced_unknown: forced,
                         epoch: self.opts.epoch,
                         layer: OnceLock::new(),

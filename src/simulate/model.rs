@@ -248,7 +248,8 @@ pub struct ArtifactsReport {
 /// A layer built by a step: its diff and (lazily) its tar.
 #[derive(Debug)]
 pub struct BuiltLayer {
-    pub diff: LayerDiff,
+    /// Shared with the image layer, which writes its tar from it when needed.
+    pub diff: Arc<LayerDiff>,
     /// Set when something in the layer is not known although its files are (e.g. a RUN).
     pub forced_unknown: Option<String>,
     pub(crate) epoch: i64,
@@ -266,7 +267,7 @@ impl BuiltLayer {
                 ));
             }
             let opts = crate::image::TarOptions::buildkit(Some(self.epoch));
-            match Layer::from_diff(&self.diff, &opts) {
+            match Layer::from_shared_diff(Arc::clone(&self.diff), &opts) {
                 Ok(layer) => Arc::new(layer),
                 Err(e) => Arc::new(Layer::unknown(None, format!("cannot write the layer: {e}"))),
             }
