@@ -4,10 +4,17 @@
 //! 2. a generated 200 MB, 5,000-file context: time and peak memory (VmHWM) of a simulation,
 //!    then of computing every layer digest;
 //! 3. after a one-line edit near the end of the Dockerfile, with the previous build: how many
-//!    steps are recomputed and how many files are hashed again (goal: none unchanged).
+//!    steps are recomputed and how many files are hashed again (goal: none unchanged);
+//! 4. a generated 5,000-line Dockerfile (the editor's large-file case: RUN apt-get install,
+//!    COPY, RUN echo/mkdir, ENV, WORKDIR, comments) over the seed context, from scratch and
+//!    after a one-line edit in the middle.
+//!
+//! Times are the median of the rounds, as the thread's CPU time and the wall time (the machine
+//! is shared: compare on CPU time). `--only seed|big|lines` runs one part, `--rounds N` sets the
+//! rounds of the seed and 5,000-line parts.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use layerlab::context::Context;
 use layerlab::simulate::{build, Build, BuildOptions, Catalogs};
@@ -21,13 +28,73 @@ fn vm_hwm_kib() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_string())
+}
+
+/// CPU time this thread has run (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`): far steadier than
+/// the wall clock on a shared machine.
+#[cfg(target_os = "linux")]
+fn thread_cpu() -> Option<Duration> {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: glibc's clock_gettime writes one timespec (two 64-bit fields on the 64-bit
+    // Linux targets this runs on) to the valid pointer it is given.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu() -> Option<Duration> {
+    None
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// Median CPU and wall time of `rounds` calls of `step`, in batches of `batch` calls (a
+/// sub-millisecond step is timed over a batch, then divided).
+fn timed(rounds: usize, batch: u32, mut step: impl FnMut() -> usize) -> (Duration, Duration) {
+    let mut cpu = Vec::with_capacity(rounds);
+    let mut wall = Vec::with_capacity(rounds);
+    let mut sink = 0;
+    for _ in 0..rounds {
+        let c0 = thread_cpu();
+        let w0 = Instant::now();
+        for _ in 0..batch {
+            sink += step();
+        }
+        wall.push(w0.elapsed() / batch);
+        if let (Some(a), Some(b)) = (c0, thread_cpu()) {
+            cpu.push(b.saturating_sub(a) / batch);
+        }
+    }
+    std::hint::black_box(sink);
+    (median(&mut cpu), median(&mut wall))
+}
+
 fn simulate(text: &str, ctx: &Context, catalogs: &Catalogs, prev: Option<&Build>) -> Build {
     let parsed = layerlab::syntax::parse(text);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
     build(&parsed, &ins, ctx, &BuildOptions::default(), catalogs, prev)
 }
 
-fn seed(catalogs: &Catalogs) {
+fn seed(catalogs: &Catalogs, rounds: usize) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("gallery/seed");
     let ctx = match Context::from_dir(&dir) {
         Ok(c) => c,
@@ -38,27 +105,20 @@ fn seed(catalogs: &Catalogs) {
     };
     let text = std::fs::read_to_string(dir.join("Dockerfile")).unwrap_or_default();
     let first = simulate(&text, &ctx, catalogs, None);
-    let n = 2000;
-    let start = Instant::now();
-    let mut layers = 0;
-    for _ in 0..n {
-        layers += simulate(&text, &ctx, catalogs, None).layers.len();
-    }
-    let per = start.elapsed() / n;
+    let (cpu, wall) = timed(rounds, 20, || {
+        simulate(&text, &ctx, catalogs, None).layers.len()
+    });
     println!(
-        "seed: {} layers, {:?} per simulation (parse + simulate + layer tars + digests; {} runs, goal < 1 ms)",
+        "seed: {} layers; per simulation (parse + simulate + layer tars + digests; goal < 1 ms): CPU {:?}, wall {:?}; load {}",
         first.layers.len(),
-        per,
-        n
+        cpu,
+        wall,
+        load_average()
     );
-    let start = Instant::now();
-    for _ in 0..n {
-        layers += simulate(&text, &ctx, catalogs, Some(&first)).layers.len();
-    }
-    println!(
-        "seed: {:?} per simulation with the previous build (every step cached)",
-        start.elapsed() / n
-    );
+    let (cpu, wall) = timed(rounds, 20, || {
+        simulate(&text, &ctx, catalogs, Some(&first)).layers.len()
+    });
+    println!("seed with the previous build (every step cached): CPU {cpu:?}, wall {wall:?}");
     // The same build without its RUN lines: the build simulation alone, without the RUN
     // simulation's apt dependency resolution.
     let no_run: String = text
@@ -66,16 +126,99 @@ fn seed(catalogs: &Catalogs) {
         .filter(|l| !l.trim_start().starts_with("RUN"))
         .map(|l| format!("{l}\n"))
         .collect();
-    simulate(&no_run, &ctx, catalogs, None);
-    let start = Instant::now();
-    for _ in 0..n {
-        layers += simulate(&no_run, &ctx, catalogs, None).layers.len();
+    let (cpu, wall) = timed(rounds, 20, || {
+        simulate(&no_run, &ctx, catalogs, None).layers.len()
+    });
+    println!("seed without its RUN lines: CPU {cpu:?}, wall {wall:?}");
+}
+
+/// A 5,000-line Dockerfile like the ones the editor is tested with: one stage on
+/// debian:bookworm, with `RUN apt-get install`, `COPY` from the seed context, `RUN echo/mkdir`
+/// continued over two lines, `ENV`, `WORKDIR` and comments.
+fn five_thousand_lines() -> String {
+    const PACKAGES: [&str; 12] = [
+        "curl",
+        "git",
+        "python3",
+        "ca-certificates",
+        "build-essential",
+        "libssl-dev",
+        "nginx",
+        "vim",
+        "openssh-client",
+        "postgresql-client",
+        "jq",
+        "unzip",
+    ];
+    let mut lines = vec![
+        "FROM debian:bookworm AS base".to_string(),
+        "RUN apt-get update".to_string(),
+    ];
+    let mut i = 0;
+    while lines.len() < 5000 {
+        i += 1;
+        match i % 10 {
+            0 => lines.push(format!("# step {i}")),
+            1 | 6 => lines.push(format!(
+                "RUN apt-get install -y --no-install-recommends {} {}",
+                PACKAGES[i % PACKAGES.len()],
+                PACKAGES[(i / 7) % PACKAGES.len()]
+            )),
+            2 => lines.push(format!("COPY app.py /opt/s{i}/app.py")),
+            3 => lines.push(format!("COPY . /srv/c{i}/")),
+            4 => lines.push(format!("ENV STEP_{i}=value{i}")),
+            5 => lines.push(format!("WORKDIR /opt/w{i}")),
+            _ => {
+                lines.push(format!(
+                    "RUN echo \"step {i}\" > /opt/note{i} && mkdir -p /opt/s{i} \\"
+                ));
+                lines.push("    && true".to_string());
+            }
+        }
     }
+    lines.truncate(5000);
+    lines.join("\n") + "\n"
+}
+
+fn lines(catalogs: &Catalogs, rounds: usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("gallery/seed");
+    let ctx = match Context::from_dir(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("5,000 lines: cannot load gallery/seed: {e}");
+            return;
+        }
+    };
+    let text = five_thousand_lines();
+    let first = simulate(&text, &ctx, catalogs, None);
+    let instructions = first.steps.len();
+    let (cpu, wall) = timed(rounds, 1, || {
+        simulate(&text, &ctx, catalogs, None).layers.len()
+    });
     println!(
-        "seed without its RUN lines: {:?} per simulation",
-        start.elapsed() / n
+        "5,000 lines ({} bytes, {instructions} steps, {} layers): from scratch CPU {cpu:?}, wall {wall:?}; load {}",
+        text.len(),
+        first.layers.len(),
+        load_average()
     );
-    std::hint::black_box(layers);
+    // A one-line edit in the middle: the steps after it are recomputed.
+    let middle = text.len() / 2;
+    let at = text[middle..].find('\n').map_or(middle, |p| middle + p + 1);
+    let edited = format!(
+        "{}RUN apt-get install -y curl\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let mut steps_computed = 0;
+    let (cpu, wall) = timed(rounds, 1, || {
+        let b = simulate(&edited, &ctx, catalogs, Some(&first));
+        steps_computed = b.stats.steps_computed;
+        b.layers.len()
+    });
+    println!(
+        "5,000 lines after a one-line edit in the middle ({steps_computed} steps recomputed): CPU {cpu:?}, wall {wall:?}; process peak (VmHWM) {} MiB",
+        vm_hwm_kib().unwrap_or(0) / 1024
+    );
 }
 
 /// 5,000 files of 40 KiB (200 MB) in 50 directories, contents distinct and not compressible.
@@ -164,7 +307,25 @@ fn big(catalogs: &Catalogs) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let rounds = value("--rounds").and_then(|r| r.parse().ok()).unwrap_or(30);
+    let only = value("--only");
+    let wants = |part: &str| only.as_deref().is_none_or(|o| o == part);
     let catalogs = Catalogs::bundled();
-    seed(&catalogs);
-    big(&catalogs);
+    if wants("seed") {
+        seed(&catalogs, rounds);
+    }
+    // The large context before the 5,000-line file, whose builds would set the peak (VmHWM).
+    if wants("big") {
+        big(&catalogs);
+    }
+    if wants("lines") {
+        lines(&catalogs, rounds.div_ceil(10));
+    }
 }

@@ -467,3 +467,30 @@ fn base_images_map_to_package_data() {
         assert!(std::path::Path::new(&path).is_file(), "{path}");
     }
 }
+
+#[test]
+fn id_set_resolutions_are_memoized_and_equal_the_name_set_ones() {
+    // A catalog of its own: the memo starts empty.
+    let catalog = PackageCatalog::bundled_bookworm_amd64().expect("bundled catalog");
+    let base = catalog.minbase_estimate();
+    let mut installed = catalog.installed_set(base.iter());
+    assert_eq!(installed.len(), base.len());
+    let names = ["python3", "python3-pip"];
+    let before = catalog.memoized_resolutions();
+    let first = catalog.resolve_install_in(&names, true, &installed);
+    let again = catalog.resolve_install_in(&names, true, &installed);
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "memo hit");
+    assert_eq!(catalog.memoized_resolutions(), before + 1);
+    assert_eq!(*first, catalog.resolve_install(&names, true, &base));
+    // Another flag, or another installed set, is another resolution.
+    let lean = catalog.resolve_install_in(&names, false, &installed);
+    assert!(lean.packages.len() < first.packages.len());
+    catalog.extend_installed(&mut installed, ["python3"]);
+    let on_python = catalog.resolve_install_in(&names, true, &installed);
+    assert_eq!(on_python.packages[0].name, "python3-pip");
+    assert_eq!(catalog.memoized_resolutions(), before + 3);
+    // Unknown names are in no set, and are missing when requested.
+    assert!(catalog.installed_set(["no-such-package-xyz"]).is_empty());
+    let unknown = catalog.resolve_install_in(&["no-such-package-xyz"], false, &installed);
+    assert_eq!(unknown.missing, vec!["no-such-package-xyz".to_string()]);
+}

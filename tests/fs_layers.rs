@@ -1,9 +1,9 @@
 //! The layered filesystem at build scale: tens of layers over a tree of thousands of files,
 //! snapshots per layer, and diffs that only look at what changed.
 
-use std::sync::Arc;
 use std::time::Instant;
 
+use layerlab::context::FileContent;
 use layerlab::fs::{ChangeKind, Content, LayerDiff, Meta, Tree};
 
 fn meta(mode: u32) -> Meta {
@@ -13,7 +13,7 @@ fn meta(mode: u32) -> Meta {
 /// A base tree like a distro image: 200 directories × 100 files.
 fn base_tree() -> Tree {
     let mut t = Tree::new();
-    let shared: Arc<[u8]> = vec![b'x'; 4096].into();
+    let shared = FileContent::from_vec(vec![b'x'; 4096]);
     for d in 0..200 {
         let dir = format!("/usr/share/pkg{d:03}");
         t.mkdir_p(&dir, meta(0o755)).unwrap();

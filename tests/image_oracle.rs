@@ -75,7 +75,7 @@ fn compare_with_buildah(test: &str, ctx: &Path, copies: &[Copy], ts: i64) {
                 i + 1,
                 c.src,
                 c.dest,
-                list_tar(mine).join("\n  "),
+                list_tar(&mine).join("\n  "),
                 list_tar(&theirs).join("\n  ")
             );
         }

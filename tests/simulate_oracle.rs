@@ -146,7 +146,7 @@ fn simulate_case(name: &str) -> Result<(Vec<Vec<String>>, Vec<String>), String> 
         let tar = layer
             .tar()
             .ok_or_else(|| format!("layer {} not known: {:?}", i + 1, layer.missing_reason()))?;
-        out.push(listing(tar));
+        out.push(listing(&tar));
     }
     Ok((out, workdirs))
 }

@@ -12,10 +12,15 @@
 //! could differ), Conflicts/Breaks are not considered, alternatives `a | b` take the first
 //! one that is already installed, already chosen, or available, in that order, and a virtual
 //! package is satisfied by its providers in the same way (a real package of the name wins).
+//!
+//! Resolution works on interned ids with bitsets, and its results are memoized per catalog:
+//! the same (installed set, requested names, Recommends flag) is resolved once, so simulating
+//! a Dockerfile again after an edit does not redo it.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io::Read;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::distro_data::PackageDataset;
 
@@ -154,6 +159,77 @@ pub struct PackageCatalog {
     alternatives: Vec<u32>,
     /// Name ids of all `Provides`, back to back.
     provided: Vec<u32>,
+    /// Results computed from this (immutable) data: shared by clones.
+    memo: Arc<Memo>,
+}
+
+/// A set of packages of one catalog, as a bitset over the catalog's name ids: what
+/// [`PackageCatalog::resolve_install_in`] takes as the installed packages. Names the catalog
+/// does not know are not in any set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct InstalledSet {
+    words: Vec<u64>,
+}
+
+impl InstalledSet {
+    fn contains(&self, id: u32) -> bool {
+        self.words
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    fn insert(&mut self, id: u32) {
+        let word = id as usize / 64;
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (id % 64);
+    }
+
+    /// Drops trailing empty words, so that equal sets compare and hash equal.
+    fn normalized(mut self) -> InstalledSet {
+        while self.words.last() == Some(&0) {
+            self.words.pop();
+        }
+        self
+    }
+
+    /// Number of packages in the set.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// True when no package is in the set.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+}
+
+/// What a memoized resolution depends on besides the catalog.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ResolutionKey {
+    installed: InstalledSet,
+    names: Vec<String>,
+    with_recommends: bool,
+}
+
+/// Resolutions kept per catalog; cleared when it grows past this many (an editing session
+/// produces a new key per distinct package list typed).
+const MEMO_LIMIT: usize = 512;
+
+#[derive(Default)]
+struct Memo {
+    minbase: OnceLock<Arc<BTreeSet<String>>>,
+    resolutions: Mutex<HashMap<ResolutionKey, Arc<Resolution>>>,
+}
+
+impl fmt::Debug for Memo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.resolutions.lock().map_or(0, |m| m.len());
+        f.debug_struct("Memo")
+            .field("resolutions", &cached)
+            .finish()
+    }
 }
 
 const NO_RECORD: u32 = u32::MAX;
@@ -302,6 +378,7 @@ impl PackageCatalog {
             groups: Vec::new(),
             alternatives: Vec::new(),
             provided: Vec::new(),
+            memo: Arc::default(),
         };
         for (i, line) in lines {
             let line_no = i + 1;
@@ -469,18 +546,50 @@ impl PackageCatalog {
     /// `usr-is-merged`, which satisfies `init-system-helpers`' `usrmerge | usr-is-merged`.
     /// The base-image data itself has no package list, so this is derived, not read.
     pub fn minbase_estimate(&self) -> BTreeSet<String> {
-        let mut roots: Vec<&str> = self
-            .records
-            .iter()
-            .filter(|r| r.priority == Priority::Required)
-            .map(|r| self.name(r.name))
-            .collect();
-        roots.push("apt");
-        if self.record_index("usr-is-merged").is_some() {
-            roots.push("usr-is-merged");
+        self.minbase().as_ref().clone()
+    }
+
+    /// [`PackageCatalog::minbase_estimate`], computed once per catalog and shared.
+    pub fn minbase(&self) -> Arc<BTreeSet<String>> {
+        let set = self.memo.minbase.get_or_init(|| {
+            let mut roots: Vec<&str> = self
+                .records
+                .iter()
+                .filter(|r| r.priority == Priority::Required)
+                .map(|r| self.name(r.name))
+                .collect();
+            roots.push("apt");
+            if self.record_index("usr-is-merged").is_some() {
+                roots.push("usr-is-merged");
+            }
+            let resolution = self.resolve_install(&roots, false, &BTreeSet::new());
+            Arc::new(resolution.packages.into_iter().map(|p| p.name).collect())
+        });
+        Arc::clone(set)
+    }
+
+    /// The catalog's ids of `names` as a set (names it does not know are left out).
+    pub fn installed_set<S: AsRef<str>>(&self, names: impl IntoIterator<Item = S>) -> InstalledSet {
+        let mut set = InstalledSet::default();
+        for name in names {
+            if let Some(&id) = self.name_ids.get(name.as_ref()) {
+                set.insert(id);
+            }
         }
-        let resolution = self.resolve_install(&roots, false, &BTreeSet::new());
-        resolution.packages.into_iter().map(|p| p.name).collect()
+        set.normalized()
+    }
+
+    /// Adds `names` (those the catalog knows) to `set`.
+    pub fn extend_installed<S: AsRef<str>>(
+        &self,
+        set: &mut InstalledSet,
+        names: impl IntoIterator<Item = S>,
+    ) {
+        for name in names {
+            if let Some(&id) = self.name_ids.get(name.as_ref()) {
+                set.insert(id);
+            }
+        }
     }
 
     /// The packages `apt-get install [--no-install-recommends] NAMES` would add on a system
@@ -492,27 +601,77 @@ impl PackageCatalog {
         with_recommends: bool,
         already_installed: &BTreeSet<String>,
     ) -> Resolution {
-        let installed: BTreeSet<u32> = already_installed
+        // A requested name that is installed adds nothing, even one the catalog does not know
+        // (which an id set cannot hold): those are dropped here.
+        let names: Vec<&str> = names
             .iter()
-            .filter_map(|n| self.name_ids.get(n.as_str()).copied())
+            .map(AsRef::as_ref)
+            .filter(|n| !already_installed.contains(*n))
             .collect();
+        let installed = self.installed_set(already_installed);
+        self.resolve_install_in(&names, with_recommends, &installed)
+            .as_ref()
+            .clone()
+    }
+
+    /// [`PackageCatalog::resolve_install`] on an installed set of this catalog, memoized: the
+    /// same set, names and flag give the same shared result without resolving again.
+    pub fn resolve_install_in<S: AsRef<str>>(
+        &self,
+        names: &[S],
+        with_recommends: bool,
+        installed: &InstalledSet,
+    ) -> Arc<Resolution> {
+        let key = ResolutionKey {
+            installed: installed.clone().normalized(),
+            names: names.iter().map(|n| n.as_ref().to_string()).collect(),
+            with_recommends,
+        };
+        if let Some(hit) = self
+            .memo
+            .resolutions
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return hit;
+        }
+        let resolution = Arc::new(self.resolve(&key.names, with_recommends, &key.installed));
+        if let Ok(mut memo) = self.memo.resolutions.lock() {
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(key, Arc::clone(&resolution));
+        }
+        resolution
+    }
+
+    /// The number of memoized resolutions (for tests of the memo).
+    pub fn memoized_resolutions(&self) -> usize {
+        self.memo.resolutions.lock().map_or(0, |m| m.len())
+    }
+
+    fn resolve(
+        &self,
+        names: &[String],
+        with_recommends: bool,
+        installed: &InstalledSet,
+    ) -> Resolution {
         let mut state = Resolver {
             catalog: self,
             installed,
             chosen: Vec::new(),
-            chosen_set: BTreeSet::new(),
+            chosen_set: InstalledSet {
+                words: vec![0; self.records.len().div_ceil(64)],
+            },
             missing: Vec::new(),
         };
         for name in names {
-            let name = name.as_ref();
-            if already_installed.contains(name) {
-                continue;
-            }
-            let Some(&id) = self.name_ids.get(name) else {
+            let Some(&id) = self.name_ids.get(name.as_str()) else {
                 state.missing.push(name.to_string());
                 continue;
             };
-            if state.is_satisfied(id) {
+            if installed.contains(id) || state.is_satisfied(id) {
                 continue;
             }
             match state.pick(id) {
@@ -582,29 +741,30 @@ impl PackageCatalog {
 struct Resolver<'a> {
     catalog: &'a PackageCatalog,
     /// Name ids of the installed packages.
-    installed: BTreeSet<u32>,
+    installed: &'a InstalledSet,
     /// Records to install, in the order they were reached (also the work queue).
     chosen: Vec<u32>,
-    chosen_set: BTreeSet<u32>,
+    /// The same records as a bitset over record indexes.
+    chosen_set: InstalledSet,
     missing: Vec<String>,
 }
 
 impl Resolver<'_> {
     /// A name is satisfied by an installed or chosen package of that name or a provider of it.
     fn is_satisfied(&self, id: u32) -> bool {
-        if self.installed.contains(&id) {
+        if self.installed.contains(id) {
             return true;
         }
         let own = self.catalog.record_of_name[id as usize];
-        if own != NO_RECORD && self.chosen_set.contains(&own) {
+        if own != NO_RECORD && self.chosen_set.contains(own) {
             return true;
         }
         self.catalog.providers.get(&id).is_some_and(|ps| {
             ps.iter().any(|&i| {
-                self.chosen_set.contains(&i)
+                self.chosen_set.contains(i)
                     || self
                         .installed
-                        .contains(&self.catalog.records[i as usize].name)
+                        .contains(self.catalog.records[i as usize].name)
             })
         })
     }
@@ -624,7 +784,8 @@ impl Resolver<'_> {
     }
 
     fn choose(&mut self, index: u32) {
-        if self.chosen_set.insert(index) {
+        if !self.chosen_set.contains(index) {
+            self.chosen_set.insert(index);
             self.chosen.push(index);
         }
     }

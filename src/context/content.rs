@@ -2,7 +2,8 @@
 //!
 //! [`FileContent`] is a cheap-to-clone view (`Arc` + range) into a shared buffer: a file read
 //! from an uncompressed tar archive points straight into the archive's bytes, so a 200 MB
-//! context costs 200 MB, not 400. Contents never change once built, so the digest is computed
+//! context costs 200 MB, not 400. The simulated filesystem stores the same handle
+//! ([`crate::fs::Content::Known`]), so a file `COPY` puts in an image is not copied either. Contents never change once built, so the digest is computed
 //! on first request and cached *with the bytes*: cloning a `Context` between two analyses keeps
 //! every digest, and a file replaced by new bytes gets a fresh, empty cache — there is no
 //! (path, size, mtime) key that could go stale.
@@ -154,6 +155,32 @@ impl From<&[u8]> for FileContent {
 impl From<&str> for FileContent {
     fn from(text: &str) -> Self {
         FileContent::from_vec(text.as_bytes().to_vec())
+    }
+}
+
+impl From<String> for FileContent {
+    fn from(text: String) -> Self {
+        FileContent::from_vec(text.into_bytes())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for FileContent {
+    fn from(bytes: &[u8; N]) -> Self {
+        FileContent::from_vec(bytes.to_vec())
+    }
+}
+
+impl std::ops::Deref for FileContent {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl AsRef<[u8]> for FileContent {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
     }
 }
 

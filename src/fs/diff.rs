@@ -146,6 +146,8 @@ impl LayerDiff {
     }
 }
 
+/// Compares two directories' entries in name order (a merge of the two sorted maps). An entry
+/// both sides share unchanged costs one comparison: no path is built and nothing allocated.
 fn diff_dirs(
     lower: &BTreeMap<String, Node>,
     upper: &BTreeMap<String, Node>,
@@ -153,49 +155,115 @@ fn diff_dirs(
     removed: &BTreeSet<String>,
     out: &mut Vec<Change>,
 ) {
-    let names: BTreeSet<&String> = lower.keys().chain(upper.keys()).collect();
-    for name in names {
-        prefix.push(name.clone());
-        let path = join_components(prefix);
-        match (lower.get(name), upper.get(name)) {
-            (Some(_), None) => out.push(Change {
-                path,
-                kind: ChangeKind::Deleted,
-                node: None,
-            }),
-            (None, Some(u)) => add_subtree(u, prefix, ChangeKind::Added, out),
-            (Some(l), Some(u)) => match (&l.kind, &u.kind) {
-                (NodeKind::Dir(lc), NodeKind::Dir(uc)) => {
-                    if removed.contains(&path) {
-                        add_subtree(u, prefix, ChangeKind::OpaqueDir, out);
-                    } else {
-                        if !l.same_entry(u) {
-                            out.push(Change {
-                                path,
-                                kind: ChangeKind::Modified,
-                                node: Some(u.clone()),
-                            });
-                        }
-                        if !Arc::ptr_eq(lc, uc) {
-                            diff_dirs(lc, uc, prefix, removed, out);
-                        }
-                    }
+    let mut lower_entries = lower.iter().peekable();
+    let mut upper_entries = upper.iter().peekable();
+    loop {
+        let (name, l, u) = match (lower_entries.peek(), upper_entries.peek()) {
+            (None, None) => break,
+            (Some(&(ln, l)), Some(&(un, u))) => match ln.cmp(un) {
+                std::cmp::Ordering::Less => {
+                    lower_entries.next();
+                    (ln, Some(l), None)
                 }
-                (_, NodeKind::Dir(_)) => add_subtree(u, prefix, ChangeKind::Modified, out),
-                _ => {
-                    if !l.same_entry(u) || removed.contains(&path) {
+                std::cmp::Ordering::Greater => {
+                    upper_entries.next();
+                    (un, None, Some(u))
+                }
+                std::cmp::Ordering::Equal => {
+                    lower_entries.next();
+                    upper_entries.next();
+                    (ln, Some(l), Some(u))
+                }
+            },
+            (Some(&(ln, l)), None) => {
+                lower_entries.next();
+                (ln, Some(l), None)
+            }
+            (None, Some(&(un, u))) => {
+                upper_entries.next();
+                (un, None, Some(u))
+            }
+        };
+        if let (Some(l), Some(u)) = (l, u) {
+            if unchanged(l, u)
+                && (removed.is_empty() || !removed.contains(&child_path(prefix, name)))
+            {
+                continue;
+            }
+        }
+        diff_entry(name, l, u, prefix, removed, out);
+    }
+}
+
+/// The same entry on both sides, and for directories the same shared children.
+fn unchanged(l: &Node, u: &Node) -> bool {
+    match (&l.kind, &u.kind) {
+        (NodeKind::Dir(lc), NodeKind::Dir(uc)) => l.meta == u.meta && Arc::ptr_eq(lc, uc),
+        (NodeKind::Dir(_), _) | (_, NodeKind::Dir(_)) => false,
+        _ => l.same_entry(u),
+    }
+}
+
+/// The absolute path of `name` in the directory at `prefix`.
+fn child_path(prefix: &[String], name: &str) -> String {
+    let mut path = String::new();
+    for c in prefix {
+        path.push('/');
+        path.push_str(c);
+    }
+    path.push('/');
+    path.push_str(name);
+    path
+}
+
+fn diff_entry(
+    name: &str,
+    lower: Option<&Node>,
+    upper: Option<&Node>,
+    prefix: &mut Vec<String>,
+    removed: &BTreeSet<String>,
+    out: &mut Vec<Change>,
+) {
+    prefix.push(name.to_string());
+    let path = join_components(prefix);
+    match (lower, upper) {
+        (Some(_), None) => out.push(Change {
+            path,
+            kind: ChangeKind::Deleted,
+            node: None,
+        }),
+        (None, Some(u)) => add_subtree(u, prefix, ChangeKind::Added, out),
+        (Some(l), Some(u)) => match (&l.kind, &u.kind) {
+            (NodeKind::Dir(lc), NodeKind::Dir(uc)) => {
+                if removed.contains(&path) {
+                    add_subtree(u, prefix, ChangeKind::OpaqueDir, out);
+                } else {
+                    if !l.same_entry(u) {
                         out.push(Change {
                             path,
                             kind: ChangeKind::Modified,
                             node: Some(u.clone()),
                         });
                     }
+                    if !Arc::ptr_eq(lc, uc) {
+                        diff_dirs(lc, uc, prefix, removed, out);
+                    }
                 }
-            },
-            (None, None) => {}
-        }
-        prefix.pop();
+            }
+            (_, NodeKind::Dir(_)) => add_subtree(u, prefix, ChangeKind::Modified, out),
+            _ => {
+                if !l.same_entry(u) || removed.contains(&path) {
+                    out.push(Change {
+                        path,
+                        kind: ChangeKind::Modified,
+                        node: Some(u.clone()),
+                    });
+                }
+            }
+        },
+        (None, None) => {}
     }
+    prefix.pop();
 }
 
 /// `node` at `prefix` as `kind`, then every descendant as `Added`.

@@ -5,7 +5,8 @@
 //! it touches. A build takes one snapshot per layer (`tree.clone()`), mutates the tree, and asks
 //! [`LayerDiff::between`] for the changes, which skips every shared (`Arc::ptr_eq`) subtree.
 //!
-//! File contents are either known bytes ([`Content::Known`], shared `Arc<[u8]>`) or unknown
+//! File contents are either known bytes ([`Content::Known`], a shared
+//! [`crate::context::FileContent`], the same buffer as the build context's file) or unknown
 //! with an estimated size ([`Content::Unknown`]); a layer is *certain* when every file it adds
 //! or modifies is known ([`LayerDiff::is_fully_known`]).
 

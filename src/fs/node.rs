@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::context::FileContent;
+
 /// Ownership, permission and time of an entry, as a tar header carries them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Meta {
@@ -29,8 +31,10 @@ impl Meta {
 /// The bytes of a regular file, when known.
 #[derive(Clone, Debug)]
 pub enum Content {
-    /// Exact bytes, shared between snapshots (cloning is a reference-count bump).
-    Known(Arc<[u8]>),
+    /// Exact bytes, shared between snapshots (cloning is a reference-count bump). The same
+    /// buffer as the build context's file when `COPY`/`ADD` put it here (no copy), with the
+    /// context's cached digest.
+    Known(FileContent),
     /// Produced by something layerlab cannot run (a `RUN`, a remote `ADD`): no bytes, maybe a
     /// size estimate. `origin` says what produced it (shown to the user); two unknown contents
     /// are the same content only when they share the same `origin` allocation and estimate.
@@ -41,8 +45,8 @@ pub enum Content {
 }
 
 impl Content {
-    /// Known content from bytes.
-    pub fn known(bytes: impl Into<Arc<[u8]>>) -> Content {
+    /// Known content from bytes (a `Vec<u8>` is taken without copying).
+    pub fn known(bytes: impl Into<FileContent>) -> Content {
         Content::Known(bytes.into())
     }
 
@@ -61,7 +65,7 @@ impl Content {
     /// The bytes, when known.
     pub fn bytes(&self) -> Option<&[u8]> {
         match self {
-            Content::Known(b) => Some(b),
+            Content::Known(b) => Some(b.bytes()),
             Content::Unknown { .. } => None,
         }
     }
@@ -69,7 +73,7 @@ impl Content {
     /// Same content: shared or equal bytes; for unknown content, the same origin and estimate.
     pub fn same_as(&self, other: &Content) -> bool {
         match (self, other) {
-            (Content::Known(a), Content::Known(b)) => Arc::ptr_eq(a, b) || a[..] == b[..],
+            (Content::Known(a), Content::Known(b)) => a == b,
             (
                 Content::Unknown {
                     estimated_size: ea,

@@ -224,6 +224,31 @@ impl Tree {
             .map(|_| ())
     }
 
+    /// Writes many regular files into one directory: the same as [`Tree::write_file`] of
+    /// `dir/name` for each, with `dir` resolved once. Names that are not a single path
+    /// component, and names where a directory stands, are not written. Returns the names
+    /// written, in order.
+    pub fn write_files_in(
+        &mut self,
+        dir: &str,
+        files: impl IntoIterator<Item = (String, Content, Meta)>,
+    ) -> Result<Vec<String>, FsError> {
+        let comps = self.resolve_components(dir, true)?;
+        let children = self.dir_mut(&comps)?;
+        let mut written = Vec::new();
+        for (name, content, meta) in files {
+            if matches!(name.as_str(), "" | "." | "..") || name.contains(['/', '\0']) {
+                continue;
+            }
+            if children.get(&name).is_some_and(Node::is_dir) {
+                continue;
+            }
+            children.insert(name.clone(), Node::file(meta, content));
+            written.push(name);
+        }
+        Ok(written)
+    }
+
     /// `ln -s target path`: fails if `path` exists.
     pub fn symlink(&mut self, path: &str, target: &str, meta: Meta) -> Result<(), FsError> {
         let comps = self.resolve_components(path, false)?;

@@ -11,14 +11,58 @@ pub struct Digest(String);
 
 const CHUNK: usize = 1 << 20;
 
+/// A sha256 computed over bytes given piece by piece (e.g. a layer tar as it is written),
+/// also counting them. Large pieces are hashed in 1 MiB chunks like [`Digest::sha256`].
+#[derive(Clone, Default)]
+pub struct DigestWriter {
+    hasher: Sha256,
+    len: u64,
+}
+
+impl DigestWriter {
+    pub fn new() -> DigestWriter {
+        DigestWriter::default()
+    }
+
+    /// Hashes `bytes` after what came before.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(CHUNK) {
+            self.hasher.update(chunk);
+        }
+        self.len += bytes.len() as u64;
+    }
+
+    /// Bytes hashed so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was hashed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The digest of everything given.
+    pub fn finish(self) -> Digest {
+        Digest::from_output(&self.hasher.finalize())
+    }
+}
+
+impl super::tar::TarSink for DigestWriter {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
 impl Digest {
     /// The sha256 digest of `bytes`.
     pub fn sha256(bytes: &[u8]) -> Digest {
-        let mut h = Sha256::new();
-        for chunk in bytes.chunks(CHUNK) {
-            h.update(chunk);
-        }
-        let out = h.finalize();
+        let mut h = DigestWriter::new();
+        h.update(bytes);
+        h.finish()
+    }
+
+    fn from_output(out: &[u8]) -> Digest {
         let mut s = String::with_capacity(71);
         s.push_str("sha256:");
         for b in out.iter() {
@@ -80,6 +124,13 @@ mod tests {
         let mut h = Sha256::new();
         h.update(&big);
         assert_eq!(Digest::sha256(&big).hex().len(), 64);
+        // Piece by piece gives the same digest as all at once.
+        let mut w = DigestWriter::new();
+        for piece in big.chunks(1000) {
+            w.update(piece);
+        }
+        assert_eq!(w.len(), big.len() as u64);
+        assert_eq!(w.finish(), Digest::sha256(&big));
         assert!(Digest::parse("sha256:abc").is_err());
         assert!(Digest::parse(Digest::sha256(b"x").as_str()).is_ok());
     }

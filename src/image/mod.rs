@@ -15,11 +15,14 @@ pub mod tar;
 pub mod views;
 
 pub use config::{Healthcheck, HistoryEntry, ImageConfig, RunConfig, Timestamp};
-pub use digest::Digest;
+pub use digest::{Digest, DigestWriter};
 pub use export::{
     docker_save, normalize_reference, oci_layout, ExportError, FileSet, ImageArtifacts,
 };
 pub use layer::{Blob, Compression, Layer, NotComputable, StoredBlob};
 pub use manifest::{index_bytes, manifest_bytes, Descriptor, Platform};
-pub use tar::{write_layer_tar, MtimePolicy, TarError, TarOptions, WhiteoutStyle};
+pub use tar::{
+    stream_layer_tar, write_layer_tar, CountingSink, MtimePolicy, TarError, TarOptions, TarSink,
+    WhiteoutStyle,
+};
 pub use views::{docker_history, docker_images, docker_inspect, human_size, RowSize};

@@ -130,16 +130,95 @@ pub struct TarHeader {
     pub mtime: i64,
 }
 
-/// Writes tar entries the way Go's `tar.Writer` does (format chosen per header: USTAR when
-/// everything fits, else PAX).
-#[derive(Default)]
-pub struct GoTarWriter {
-    out: Vec<u8>,
+/// Where a tar writer puts its bytes, in order: a buffer, a hasher, a compressor. A layer's
+/// `diff_id` and gzip blob are computed by streaming the tar into one, so the tar of a large
+/// layer is never held whole.
+pub trait TarSink {
+    /// Appends bytes.
+    fn put(&mut self, bytes: &[u8]);
+
+    /// Appends `n` zero bytes (padding).
+    fn put_zeros(&mut self, n: usize) {
+        const ZEROS: [u8; 1024] = [0; 1024];
+        let mut left = n;
+        while left > 0 {
+            let step = left.min(ZEROS.len());
+            self.put(&ZEROS[..step]);
+            left -= step;
+        }
+    }
 }
 
-impl GoTarWriter {
+impl TarSink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+
+    fn put_zeros(&mut self, n: usize) {
+        self.resize(self.len() + n, 0);
+    }
+}
+
+/// Counts the bytes (the size of a tar without writing it).
+#[derive(Default)]
+pub struct CountingSink(pub u64);
+
+impl TarSink for CountingSink {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len() as u64;
+    }
+
+    fn put_zeros(&mut self, n: usize) {
+        self.0 += n as u64;
+    }
+}
+
+/// Fills a buffer of the exact size from the start; bytes past its end are dropped and
+/// counted in `overflow`.
+pub(crate) struct SliceSink<'a> {
+    pub buf: &'a mut [u8],
+    pub at: usize,
+    pub overflow: usize,
+}
+
+impl TarSink for SliceSink<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        let room = self.buf.len() - self.at;
+        let n = bytes.len().min(room);
+        self.buf[self.at..self.at + n].copy_from_slice(&bytes[..n]);
+        self.at += n;
+        self.overflow += bytes.len() - n;
+    }
+}
+
+/// Writes tar entries the way Go's `tar.Writer` does (format chosen per header: USTAR when
+/// everything fits, else PAX), into a [`TarSink`] (a `Vec<u8>` unless told otherwise).
+#[derive(Default)]
+pub struct GoTarWriter<S: TarSink = Vec<u8>> {
+    out: S,
+}
+
+impl GoTarWriter<Vec<u8>> {
     pub fn new() -> Self {
         GoTarWriter { out: Vec::new() }
+    }
+
+    /// Ends the archive with two zero blocks (Go pads to no record size).
+    pub fn finish(self) -> Vec<u8> {
+        self.finish_sink()
+    }
+}
+
+impl<S: TarSink> GoTarWriter<S> {
+    /// A writer that streams into `sink`.
+    pub fn with_sink(sink: S) -> Self {
+        GoTarWriter { out: sink }
+    }
+
+    /// Ends the archive with two zero blocks and gives the sink back.
+    pub fn finish_sink(mut self) -> S {
+        self.out.put_zeros(1024);
+        self.out
     }
 
     /// Appends a header and its data (`data.len()` must equal `hdr.size` for regular files).
@@ -187,7 +266,7 @@ impl GoTarWriter {
             fill_v7(&mut blk, name, &hdr.linkname, hdr, true);
             format_string(&mut blk[345..500], prefix);
             set_ustar_and_checksum(&mut blk);
-            self.out.extend_from_slice(&blk);
+            self.out.put(&blk);
         } else {
             let mut records = String::new();
             for (k, v) in &pax {
@@ -210,7 +289,7 @@ impl GoTarWriter {
             format_octal(&mut blk[124..136], records.len() as i64);
             format_octal(&mut blk[136..148], 0);
             set_ustar_and_checksum(&mut blk);
-            self.out.extend_from_slice(&blk);
+            self.out.put(&blk);
             self.write_padded(records.as_bytes());
             let mut blk = [0u8; 512];
             fill_v7(
@@ -221,24 +300,18 @@ impl GoTarWriter {
                 false,
             );
             set_ustar_and_checksum(&mut blk);
-            self.out.extend_from_slice(&blk);
+            self.out.put(&blk);
         }
         self.write_padded(data);
         Ok(())
     }
 
     fn write_padded(&mut self, data: &[u8]) {
-        self.out.extend_from_slice(data);
+        self.out.put(data);
         let rem = data.len() % 512;
         if rem != 0 {
-            self.out.resize(self.out.len() + 512 - rem, 0);
+            self.out.put_zeros(512 - rem);
         }
-    }
-
-    /// Ends the archive with two zero blocks (Go pads to no record size).
-    pub fn finish(mut self) -> Vec<u8> {
-        self.out.resize(self.out.len() + 1024, 0);
-        self.out
     }
 }
 
@@ -355,6 +428,16 @@ enum Planned {
 
 /// The uncompressed layer tar of `diff`. Fails when a file's bytes are unknown.
 pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, TarError> {
+    stream_layer_tar(diff, opts, Vec::new())
+}
+
+/// [`write_layer_tar`] into any [`TarSink`]: the file contents are passed to the sink
+/// straight from the tree, one entry at a time. Gives the sink back when done.
+pub fn stream_layer_tar<S: TarSink>(
+    diff: &LayerDiff,
+    opts: &TarOptions,
+    sink: S,
+) -> Result<S, TarError> {
     let unknown = diff.unknown_paths();
     if !unknown.is_empty() {
         return Err(TarError::UnknownContent(unknown));
@@ -396,7 +479,7 @@ pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, T
             }
         }
     }
-    let mut w = GoTarWriter::new();
+    let mut w = GoTarWriter::with_sink(sink);
     let mut first_of_link_group: HashMap<u64, String> = HashMap::new();
     for (comps, planned) in &plan {
         let rel = comps.join("/");
@@ -484,7 +567,7 @@ pub fn write_layer_tar(diff: &LayerDiff, opts: &TarOptions) -> Result<Vec<u8>, T
             }
         }
     }
-    Ok(w.finish())
+    Ok(w.finish_sink())
 }
 
 /// Plans every ancestor directory of a changed path (BuildKit emits them all, with their

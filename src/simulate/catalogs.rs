@@ -1,10 +1,20 @@
 //! The real data a simulation consults: base images and (lazily) Debian package indexes.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::catalog::base_images::BaseImageCatalog;
+use crate::catalog::base_images::{BaseImage, BaseImageCatalog};
+use crate::catalog::base_packages;
 use crate::catalog::distro_data::PackageDataset;
-use crate::catalog::packages::PackageCatalog;
+use crate::catalog::packages::{InstalledSet, PackageCatalog};
+
+/// The packages a base image is estimated to have, as a set of one package catalog, with the
+/// note that says how the estimate was made.
+#[derive(Debug)]
+pub struct BaseEstimate {
+    pub installed: InstalledSet,
+    pub note: String,
+}
 
 /// Base images plus the package indexes, loaded on first use.
 ///
@@ -18,6 +28,9 @@ pub struct Catalogs {
     trixie: OnceLock<Option<PackageCatalog>>,
     /// Load package data compiled into the binary on first use.
     bundled_packages: bool,
+    /// Base-image package estimates already computed, by dataset and image (derived from
+    /// immutable data, so they never go stale).
+    estimates: Mutex<HashMap<String, Arc<BaseEstimate>>>,
 }
 
 impl Catalogs {
@@ -71,6 +84,45 @@ impl Catalogs {
             loaded(&self.bookworm),
             loaded(&self.trixie)
         )
+    }
+
+    /// [`base_packages::installed_estimate`] of `image` in the package data of `dataset`,
+    /// computed once per (dataset, image) and shared by every later simulation.
+    pub fn base_estimate(
+        &self,
+        dataset: PackageDataset,
+        catalog: &PackageCatalog,
+        image: &BaseImage,
+    ) -> Arc<BaseEstimate> {
+        // The image's identity and everything the estimate reads from it (its history).
+        let mut key = format!(
+            "{}\n{}\n{}\n{}",
+            dataset.codename(),
+            image.reference,
+            image.architecture,
+            image.manifest_digest.as_deref().unwrap_or("")
+        );
+        for entry in &image.history {
+            key.push('\0');
+            key.push_str(&entry.created_by);
+        }
+        if let Some(hit) = self
+            .estimates
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return hit;
+        }
+        let estimate = base_packages::installed_estimate(image, catalog);
+        let computed = Arc::new(BaseEstimate {
+            installed: catalog.installed_set(&estimate.packages),
+            note: estimate.notes.first().cloned().unwrap_or_default(),
+        });
+        if let Ok(mut memo) = self.estimates.lock() {
+            memo.insert(key, Arc::clone(&computed));
+        }
+        computed
     }
 
     fn slot(&self, dataset: PackageDataset) -> &OnceLock<Option<PackageCatalog>> {

@@ -551,7 +551,7 @@ fn plan_archive(
             ArchiveEntryKind::Dir => plan.ops.push(CopyOp::Dir { path, meta }),
             ArchiveEntryKind::File(bytes) => plan.ops.push(CopyOp::File {
                 path,
-                content: SourceContent::Tree(Content::Known(Arc::from(bytes))),
+                content: SourceContent::Tree(Content::known(bytes)),
                 meta,
             }),
             ArchiveEntryKind::Symlink(target) => plan.ops.push(CopyOp::Symlink {

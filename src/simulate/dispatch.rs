@@ -840,8 +840,9 @@ impl<'a> Builder<'a> {
     /// Expands `word` with the stage's state env; errors and undefined names become
     /// diagnostics. Returns the value (the raw text on error).
     fn expand(&mut self, state: &StageState, word: &str, span: Span) -> (String, BTreeSet<String>) {
-        let env = env_of(&state.state_env);
-        match self.lex.process_word(word, &env) {
+        // The pairs as they are: a name appears once (`set_pair`), and a slice looks names up
+        // like an `Env` built from it would (the last definition wins, first position kept).
+        match self.lex.process_word(word, state.state_env.as_slice()) {
             Ok(x) => {
                 for name in &x.unmatched {
                     let declared = state.build_args.iter().any(|(k, _)| k == name);
@@ -912,23 +913,38 @@ impl<'a> Builder<'a> {
         match &c.value {
             Command::Env(e) => {
                 let mut texts = Vec::new();
-                let before = state.clone();
-                for p in &e.pairs {
-                    let k = self.expand_word(&before, &p.key);
-                    let v = self.expand_word(&before, &p.value);
+                // Every pair expands in the state before the instruction.
+                let pairs: Vec<(String, String)> = e
+                    .pairs
+                    .iter()
+                    .map(|p| {
+                        (
+                            self.expand_word(state, &p.key),
+                            self.expand_word(state, &p.value),
+                        )
+                    })
+                    .collect();
+                for (k, v) in &pairs {
                     texts.push(format!("{k}={v}"));
-                    set_pair(&mut state.state_env, &k, &v);
-                    set_pair(&mut state.config.env, &k, &v);
+                    set_pair(&mut state.state_env, k, v);
+                    set_pair(&mut state.config.env, k, v);
                 }
                 let t = format!("ENV {}", texts.join(" "));
                 self.config_step(stage, state, c, onbuild, t.clone(), Some(t));
             }
             Command::Label(l) => {
                 let mut texts = Vec::new();
-                let before = state.clone();
-                for p in &l.pairs {
-                    let k = self.expand_word(&before, &p.key);
-                    let v = self.expand_word(&before, &p.value);
+                let pairs: Vec<(String, String)> = l
+                    .pairs
+                    .iter()
+                    .map(|p| {
+                        (
+                            self.expand_word(state, &p.key),
+                            self.expand_word(state, &p.value),
+                        )
+                    })
+                    .collect();
+                for (k, v) in pairs {
                     texts.push(format!("{k}={v}"));
                     state.config.labels.insert(k, v);
                 }
@@ -1239,7 +1255,7 @@ impl<'a> Builder<'a> {
                     None
                 } else {
                     Some(Arc::new(BuiltLayer {
-                        diff,
+                        diff: Arc::new(diff),
                         forced_unknown: forced,
                         epoch: self.opts.epoch,
                         layer: OnceLock::new(),

@@ -48,9 +48,10 @@ pub struct Build {
     pub(crate) catalogs_fingerprint: String,
 }
 
-/// Built layers whose content is at most this many bytes get their tar and digests at once;
-/// larger builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
-/// context does not hold every layer tar in memory.
+/// Built layers whose content is at most this many bytes get their digests at once; larger
+/// builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
+/// context does not spend the time of hashing every layer tar (which is streamed into the
+/// hasher, never held whole).
 pub const EAGER_DIGEST_LIMIT: u64 = 64 << 20;
 
 /// A layer of the final image: inherited, or built by a step (tar written lazily).
@@ -313,7 +314,8 @@ pub struct ArtifactsReport {
 /// A layer built by a step: its diff and (lazily) its tar.
 #[derive(Debug)]
 pub struct BuiltLayer {
-    pub diff: LayerDiff,
+    /// Shared with the image layer, which writes its tar from it when needed.
+    pub diff: Arc<LayerDiff>,
     /// Set when something in the layer is not known although its files are (e.g. a RUN).
     pub forced_unknown: Option<String>,
     pub(crate) epoch: i64,
@@ -331,7 +333,7 @@ impl BuiltLayer {
                 ));
             }
             let opts = crate::image::TarOptions::buildkit(Some(self.epoch));
-            match Layer::from_diff(&self.diff, &opts) {
+            match Layer::from_shared_diff(Arc::clone(&self.diff), &opts) {
                 Ok(layer) => Arc::new(layer),
                 Err(e) => Arc::new(Layer::unknown(None, format!("cannot write the layer: {e}"))),
             }
@@ -426,10 +428,10 @@ impl Build {
     }
 }
 
-/// A copy of a layer (tar bytes and digests are shared or recomputed cheaply).
+/// A copy of a layer (the tar source and digests are shared).
 pub(crate) fn clone_layer(layer: &Layer) -> Layer {
-    if let Some(tar) = layer.tar() {
-        return Layer::from_tar(Arc::clone(tar));
+    if layer.has_bytes() {
+        return layer.clone();
     }
     match layer.diff_id() {
         Ok(diff_id) => match layer.blob(crate::image::Compression::Gzip) {

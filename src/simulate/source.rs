@@ -1,8 +1,6 @@
 //! Where COPY/ADD read from: the build context (after `.dockerignore`) or another stage's
 //! filesystem (`COPY --from`). One read-only view over both.
 
-use std::sync::Arc;
-
 use crate::context::{go_match, Context, ContextError, EntryKind, FileContent};
 use crate::fs::{Content, NodeKind, Tree};
 
@@ -21,10 +19,10 @@ pub enum SourceContent {
 }
 
 impl SourceContent {
-    /// The bytes as the fs module stores them (a copy for context files).
+    /// The bytes as the fs module stores them (the context's buffer itself, not a copy).
     pub fn to_content(&self) -> Content {
         match self {
-            SourceContent::Context(fc) => Content::Known(Arc::from(fc.bytes())),
+            SourceContent::Context(fc) => Content::Known(fc.clone()),
             SourceContent::Tree(c) => c.clone(),
         }
     }

@@ -10,15 +10,13 @@
 //! The official Debian/Ubuntu images delete downloaded `.deb`s after each install
 //! (`/etc/apt/apt.conf.d/docker-clean`), so none are added.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::exec::{Call, Outcome, Sim, Status, Stream};
 use super::files::Args;
 use super::EffectKind;
-use crate::catalog::base_packages;
-use crate::catalog::distro_data::package_data_for;
-use crate::catalog::packages::PackageCatalog;
+use crate::catalog::distro_data::{package_data_for, PackageDataset};
+use crate::catalog::packages::{InstalledSet, PackageCatalog};
 use crate::fs::Content;
 use crate::simulate::Certainty;
 
@@ -37,14 +35,26 @@ pub(crate) fn run(sim: &mut Sim, call: &Call) -> Outcome {
     }
 }
 
+/// The package data chosen for a stage: the catalog, which dataset it is, the note that
+/// labels its numbers.
+struct Chosen<'c> {
+    catalog: &'c PackageCatalog,
+    dataset: PackageDataset,
+    note: String,
+}
+
 /// The catalog for the stage's distro, with the note that labels its numbers.
-fn catalog<'c>(sim: &Sim<'_, '_, 'c>) -> Result<(&'c PackageCatalog, String, bool), String> {
+fn catalog<'c>(sim: &Sim<'_, '_, 'c>) -> Result<Chosen<'c>, String> {
     let choice = package_data_for(sim.input.distro.as_ref(), &sim.input.architecture);
     let Some(dataset) = choice.dataset else {
         return Err(choice.note);
     };
     match sim.catalogs.packages(dataset) {
-        Some(catalog) => Ok((catalog, choice.note, choice.exact)),
+        Some(catalog) => Ok(Chosen {
+            catalog,
+            dataset,
+            note: choice.note,
+        }),
         None => Err(format!(
             "the {} package data is not loaded",
             dataset.codename()
@@ -125,7 +135,7 @@ fn apt(sim: &mut Sim, call: &Call) -> Outcome {
 }
 
 fn apt_update(sim: &mut Sim, call: &Call) -> Outcome {
-    let (catalog, note, _) = match catalog(sim) {
+    let Chosen { catalog, note, .. } = match catalog(sim) {
         Ok(found) => found,
         Err(why) => {
             sim.effect(
@@ -174,20 +184,23 @@ fn package_name(word: &str) -> String {
 }
 
 /// The packages the stage already has: the base image's estimate plus earlier RUNs.
-fn base_set(sim: &Sim, catalog: &PackageCatalog) -> (BTreeSet<String>, String) {
+fn base_set(sim: &Sim, chosen: &Chosen) -> (InstalledSet, String) {
+    let catalog = chosen.catalog;
     let (mut set, how) = match sim.input.base_image {
         Some(image) => {
-            let estimate = base_packages::installed_estimate(image, catalog);
-            let how = estimate.notes.first().cloned().unwrap_or_default();
-            (estimate.packages, how)
+            let estimate = sim.catalogs.base_estimate(chosen.dataset, catalog, image);
+            (estimate.installed.clone(), estimate.note.clone())
         }
         None if sim.input.distro.is_some() => (
-            catalog.minbase_estimate(),
+            catalog.installed_set(catalog.minbase().iter()),
             "base packages: debootstrap minbase estimate".to_string(),
         ),
-        None => (BTreeSet::new(), "no base packages known".to_string()),
+        None => (
+            InstalledSet::default(),
+            "no base packages known".to_string(),
+        ),
     };
-    set.extend(sim.installed.iter().cloned());
+    catalog.extend_installed(&mut set, &sim.installed);
     (set, how)
 }
 
@@ -208,7 +221,7 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
         effect.bytes = Some(0);
         return Outcome::ok();
     }
-    let (catalog, note, _) = match catalog(sim) {
+    let chosen = match catalog(sim) {
         Ok(found) => found,
         Err(why) => {
             sim.effect(
@@ -223,7 +236,8 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
             return Outcome::unknown();
         }
     };
-    let (installed, base_note) = base_set(sim, catalog);
+    let (installed, base_note) = base_set(sim, &chosen);
+    let Chosen { catalog, note, .. } = chosen;
     let lists_present = sim
         .tree
         .lookup(APT_LISTS)
@@ -238,7 +252,14 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
             "apt-get install runs without package lists from an apt-get update in this stage: the official Debian/Ubuntu images ship with empty lists, so apt-get would fail with `Unable to locate package`",
         );
     }
-    let resolution = catalog.resolve_install(&requested, recommends, &installed);
+    // A requested name installed by an earlier RUN adds nothing (the id set holds only the
+    // names the catalog knows, which is every name a RUN installed).
+    let to_resolve: Vec<&str> = requested
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !sim.installed.contains(*n))
+        .collect();
+    let resolution = catalog.resolve_install_in(&to_resolve, recommends, &installed);
     let missing_requested: Vec<&String> = resolution
         .missing
         .iter()
@@ -257,9 +278,8 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
         ));
     }
     let _ = sim.tree.mkdir_p(DPKG_INFO, sim.meta(0o755));
-    let mut paths = Vec::new();
-    for package in &resolution.packages {
-        let path = format!("{DPKG_INFO}/{}.list", package.name);
+    let meta = sim.meta(0o644);
+    let lists = resolution.packages.iter().map(|package| {
         let content = Content::Unknown {
             estimated_size: Some(package.installed_size_bytes),
             origin: Arc::from(format!(
@@ -267,11 +287,17 @@ fn apt_install(sim: &mut Sim, call: &Call, names: &[String], recommends: bool) -
                 package.name, package.version
             )),
         };
-        if sim.tree.write_file(&path, content, sim.meta(0o644)).is_ok() {
-            paths.push(path);
-        }
-        sim.installed.insert(package.name.clone());
-    }
+        (format!("{}.list", package.name), content, meta)
+    });
+    let paths: Vec<String> = match sim.tree.write_files_in(DPKG_INFO, lists) {
+        Ok(written) => written
+            .into_iter()
+            .map(|name| format!("{DPKG_INFO}/{name}"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    sim.installed
+        .extend(resolution.packages.iter().map(|p| p.name.clone()));
     sim.note(format!("apt package data: {note}"));
     sim.note(base_note);
     let mut description =
