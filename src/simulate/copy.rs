@@ -574,17 +574,15 @@ fn record_input(
     hashes: &mut HashCounter,
 ) {
     let digest = match content {
-        SourceContent::Context(fc) => {
+        // A file of the context or of another stage's tree: both hold a `FileContent`, whose
+        // digest is computed once and cached with the bytes.
+        SourceContent::Context(fc) | SourceContent::Tree(Content::Known(fc)) => {
             if fc.is_digest_cached() {
                 hashes.reused += 1;
             } else {
                 hashes.computed += 1;
             }
             fc.digest().hex()
-        }
-        SourceContent::Tree(Content::Known(bytes)) => {
-            hashes.computed += 1;
-            hex(&Sha256::digest(bytes))
         }
         SourceContent::Tree(Content::Unknown { origin, .. }) => format!("unknown:{origin}"),
     };
