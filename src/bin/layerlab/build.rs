@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use layerlab::context::Context;
+use layerlab::context::{detect_format, ArchiveFormat, Context};
 use layerlab::simulate::{self, Build, BuildOptions, CacheState, Catalogs};
 
 use crate::args::{format_arg, Args, CliError, UsageError};
@@ -19,11 +19,10 @@ pub fn load(args: &Args) -> Result<(Build, String), CliError> {
 
 /// [`load`], also returning the parsed Dockerfile (the advisor edits its text).
 pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Parsed), CliError> {
-    let context_dir = args.one_positional("CONTEXT")?;
-    let dockerfile: PathBuf = match args.value("f").or(args.value("file")) {
-        Some(f) => PathBuf::from(f),
-        None => Path::new(context_dir).join("Dockerfile"),
-    };
+    let context_arg = args.one_positional("CONTEXT")?;
+    let dockerfile_flag = args.value("f").or(args.value("file"));
+    let source = ContextSource::load(context_arg, dockerfile_flag)?;
+    let dockerfile = source.dockerfile_label.clone();
     let mut build_args = Vec::new();
     for (name, value) in &args.values {
         if name == "build-arg" {
@@ -38,17 +37,8 @@ pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Pars
             }
         }
     }
-    // `<Dockerfile>.dockerignore` applies when the Dockerfile is inside the context.
-    let dockerfile_path = std::fs::canonicalize(&dockerfile)
-        .ok()
-        .zip(std::fs::canonicalize(context_dir).ok())
-        .and_then(|(f, c)| {
-            f.strip_prefix(&c)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        });
     let options = BuildOptions {
-        dockerfile_path,
+        dockerfile_path: source.dockerfile_path,
         target: args.value("target").map(str::to_string),
         build_args,
         platform: args.value("platform").map(str::to_string),
@@ -59,9 +49,7 @@ pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Pars
             Err(_) => 0,
         },
     };
-    let text = read_file(&dockerfile.to_string_lossy())?;
-    let context = Context::from_dir(Path::new(context_dir))
-        .map_err(|e| CliError::Io(format!("cannot read context {context_dir}: {e}")))?;
+    let (text, context) = (source.dockerfile, source.context);
     let parsed = layerlab::syntax::parse_bytes(&text);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
     let mut build = simulate::build(
@@ -86,7 +74,7 @@ pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Pars
             let (start, _) = d.located(&source, &index);
             format!(
                 "{}:{}:{}: {}[{}]: {}",
-                dockerfile.display(),
+                dockerfile,
                 start.line,
                 start.column,
                 d.severity.as_str(),
@@ -96,6 +84,110 @@ pub fn load_parsed(args: &Args) -> Result<(Build, String, layerlab::syntax::Pars
         })
         .collect();
     Ok((build, located.join("\n"), parsed))
+}
+
+/// The build context and the Dockerfile, as `docker build` takes them: CONTEXT is a folder
+/// (the Dockerfile is `-f` or `CONTEXT/Dockerfile`), a tar archive (plain, gzip, bzip2, xz or
+/// zstd, recognised by its content) or `-` for such an archive on standard input. With an
+/// archive the Dockerfile is the archive's `-f` path (default `Dockerfile`), or else the local
+/// file `-f` names; standard input that is not an archive is the Dockerfile itself, with an
+/// empty context (`docker build - < Dockerfile`).
+struct ContextSource {
+    context: Context,
+    dockerfile: Vec<u8>,
+    /// How diagnostics name the Dockerfile.
+    dockerfile_label: String,
+    /// The Dockerfile's path inside the context, when it is there (for
+    /// `<Dockerfile>.dockerignore`).
+    dockerfile_path: Option<String>,
+}
+
+impl ContextSource {
+    fn load(context_arg: &str, dockerfile_flag: Option<&str>) -> Result<ContextSource, CliError> {
+        if context_arg != "-" && Path::new(context_arg).is_dir() {
+            return Self::folder(context_arg, dockerfile_flag);
+        }
+        if context_arg == "-" && dockerfile_flag == Some("-") {
+            return Err(UsageError(
+                "CONTEXT and -f cannot both be standard input (`-`)".to_string(),
+            )
+            .into());
+        }
+        let bytes = read_file(context_arg)?;
+        let shown = if context_arg == "-" {
+            "standard input"
+        } else {
+            context_arg
+        };
+        if detect_format(&bytes) == ArchiveFormat::Unknown {
+            if context_arg != "-" {
+                return Err(CliError::Io(format!(
+                    "cannot read context {shown}: not a folder nor a tar archive (plain, gzip, \
+                     bzip2, xz or zstd)"
+                )));
+            }
+            // `docker build - < Dockerfile`: no context, the input is the Dockerfile.
+            let dockerfile = match dockerfile_flag {
+                Some(f) => read_file(f)?,
+                None => bytes,
+            };
+            return Ok(ContextSource {
+                context: Context::new(),
+                dockerfile,
+                dockerfile_label: dockerfile_flag.unwrap_or("Dockerfile").to_string(),
+                dockerfile_path: None,
+            });
+        }
+        let context = Context::from_archive(bytes)
+            .map_err(|e| CliError::Io(format!("cannot read context {shown}: {e}")))?;
+        let name = dockerfile_flag.unwrap_or("Dockerfile");
+        let inside = name.trim_start_matches("./").to_string();
+        if let Some(file) = context.file(&inside) {
+            return Ok(ContextSource {
+                dockerfile: file.bytes().to_vec(),
+                context,
+                dockerfile_label: format!("{shown}:{inside}"),
+                dockerfile_path: Some(inside),
+            });
+        }
+        match dockerfile_flag {
+            Some(f) if f == "-" || Path::new(f).is_file() => Ok(ContextSource {
+                dockerfile: read_file(f)?,
+                context,
+                dockerfile_label: f.to_string(),
+                dockerfile_path: None,
+            }),
+            _ => Err(CliError::Io(format!(
+                "cannot find the Dockerfile: {shown} has no `{inside}`"
+            ))),
+        }
+    }
+
+    fn folder(context_dir: &str, dockerfile_flag: Option<&str>) -> Result<ContextSource, CliError> {
+        let dockerfile: PathBuf = match dockerfile_flag {
+            Some(f) => PathBuf::from(f),
+            None => Path::new(context_dir).join("Dockerfile"),
+        };
+        // `<Dockerfile>.dockerignore` applies when the Dockerfile is inside the context.
+        let dockerfile_path = std::fs::canonicalize(&dockerfile)
+            .ok()
+            .zip(std::fs::canonicalize(context_dir).ok())
+            .and_then(|(f, c)| {
+                f.strip_prefix(&c)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            });
+        let label = dockerfile.to_string_lossy().into_owned();
+        let text = read_file(&label)?;
+        let context = Context::from_dir(Path::new(context_dir))
+            .map_err(|e| CliError::Io(format!("cannot read context {context_dir}: {e}")))?;
+        Ok(ContextSource {
+            context,
+            dockerfile: text,
+            dockerfile_label: label,
+            dockerfile_path,
+        })
+    }
 }
 
 pub fn run(argv: &[String]) -> Result<ExitCode, CliError> {

@@ -43,7 +43,9 @@ USAGE:
                                           best practices with numbers from the simulated build
     layerlab help                         this text
 
-FILE may be `-` for standard input.
+FILE may be `-` for standard input. CONTEXT is a folder, a tar archive (plain, gzip, bzip2,
+xz or zstd) or `-` for an archive (or a lone Dockerfile) on standard input, as `docker build`
+takes them; with an archive, -f names the Dockerfile inside it (default `Dockerfile`).
 Exit codes: 0 clean, 1 error-level findings, 2 usage or I/O error.";
 
 #[cfg(not(target_arch = "wasm32"))]
