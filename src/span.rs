@@ -60,17 +60,22 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 2);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex {
             line_starts,
             len: text.len(),
         }
+    }
+
+    /// The index of a text of `len` bytes whose lines start at `line_starts` (0 first, then
+    /// the offset after each `\n`, ascending), as the parser finds them while splitting lines.
+    pub(crate) fn from_line_starts(mut line_starts: Vec<usize>, len: usize) -> Self {
+        if line_starts.first() != Some(&0) {
+            line_starts.insert(0, 0);
+        }
+        LineIndex { line_starts, len }
     }
 
     pub fn line_count(&self) -> usize {

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::text::Text;
 use crate::span::Span;
 
 /// A parsed Dockerfile: the parser directives at its top, the escape token in force and the
@@ -83,12 +84,21 @@ impl Keyword {
         Keyword::Workdir,
     ];
 
-    /// The keyword for `word`, compared case-insensitively (`From` is `FROM`).
+    /// The keyword for `word`, compared case-insensitively after Unicode lower-casing, as
+    /// BuildKit's `strings.ToLower` (`From` is `FROM`; `WOR\u{212A}DIR`, with a Kelvin sign,
+    /// is `WORKDIR`). ASCII words, all real ones, are compared without allocating.
     pub fn from_word(word: &str) -> Keyword {
-        let lower = word.to_ascii_lowercase();
+        if !word.is_ascii() {
+            let lower = word.to_lowercase();
+            return if lower.is_ascii() {
+                Keyword::from_word(&lower)
+            } else {
+                Keyword::Unknown
+            };
+        }
         Keyword::ALL
             .into_iter()
-            .find(|k| k.lowercase() == lower)
+            .find(|k| k.lowercase().eq_ignore_ascii_case(word))
             .unwrap_or(Keyword::Unknown)
     }
 
@@ -157,21 +167,21 @@ impl Keyword {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flag {
     /// The name without the dashes (`chown` for `--chown=x`).
-    pub name: String,
+    pub name: Text,
     /// The value after the first `=`, quotes and `\` escapes processed as BuildKit's
     /// `extractBuilderFlags` does; `None` for a bare `--link`. Not variable-expanded.
-    pub value: Option<String>,
+    pub value: Option<Text>,
     /// The flag word as BuildKit stores it in `Node.Flags` (`--chown=a b` for `--chown="a b"`).
-    pub processed: String,
+    pub processed: Text,
     /// The flag exactly as written in the source (over continuation lines, joined).
-    pub raw: String,
+    pub raw: Text,
     pub span: Span,
 }
 
 /// One value of BuildKit's `Node.Next` chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Word {
-    pub value: String,
+    pub value: Text,
     /// Where the value comes from. For JSON elements the span covers the quoted string;
     /// synthetic values (`=`/`""` separators of ENV/LABEL, the empty node of an unknown
     /// instruction) have an empty or one-character span at their place.
@@ -192,7 +202,7 @@ pub struct Heredoc {
     /// The leading file descriptor (`3<<EOF`), when written.
     pub fd: Option<u32>,
     /// The body lines with their line endings, exactly as in the source (not chomped).
-    pub content: String,
+    pub content: Text,
     /// The body and the terminator line.
     pub span: Span,
     /// Just the body.
@@ -203,7 +213,7 @@ pub struct Heredoc {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Instruction {
     /// The keyword as written (`From`, `run`, `FOO`).
-    pub keyword: String,
+    pub keyword: Text,
     pub kind: Keyword,
     /// The whole instruction: first line to last continuation line and heredoc bodies.
     pub span: Span,
@@ -216,7 +226,7 @@ pub struct Instruction {
     pub args: Vec<Word>,
     /// The argument text after the flags, as BuildKit passes it to the line parser
     /// (continuations joined, trimmed), with its span (start/end in the source).
-    pub rest: String,
+    pub rest: Text,
     pub rest_span: Span,
     /// Exec (JSON array) form.
     pub json: bool,
@@ -224,9 +234,9 @@ pub struct Instruction {
     /// ONBUILD's trigger instruction.
     pub onbuild: Option<Box<Instruction>>,
     /// Comment lines collected since the previous instruction (BuildKit `PrevComment`).
-    pub prev_comments: Vec<String>,
+    pub prev_comments: Vec<Text>,
     /// The logical line (continuations joined, comments dropped), BuildKit `Original`.
-    pub original: String,
+    pub original: Text,
     /// The line parser rejected this instruction (a `syntax` diagnostic was reported);
     /// `args` hold what could be recovered.
     pub syntax_error: bool,

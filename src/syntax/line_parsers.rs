@@ -6,8 +6,11 @@ use super::json_array::{parse_json_array, JsonError};
 use super::split::{is_go_space, is_go_space_byte, is_re_whitespace};
 use crate::gostr::go_quote;
 
-/// A value of the `Next` chain with its logical `start..end` (empty range: synthetic).
-pub(crate) type Tok = (String, usize, usize);
+/// A value of the `Next` chain with its logical `start..end` (empty range: synthetic). The
+/// value is `Some` when it differs from the text of its range (decoded JSON strings); `None`
+/// means the value *is* the logical line's `start..end`, which the caller shares instead of
+/// copying.
+pub(crate) type Tok = (Option<String>, usize, usize);
 
 /// What a line parser produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,7 +26,8 @@ pub(crate) const NOT_STRING_ARRAY: &str =
     "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// `parseWords`: words separated by whitespace, quotes and escapes kept in the word.
-/// Returns `(word, start, end)`.
+/// Returns `(None, start, end)`: since quotes and escapes stay, every word is exactly its
+/// range of the text (BuildKit builds it char by char; the result is the same).
 pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> Vec<Tok> {
     #[derive(PartialEq)]
     enum Phase {
@@ -36,10 +40,13 @@ pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> V
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;
-    let mut word = String::new();
     let mut word_start = from;
+    // The end of the word so far; `word_end > word_start` when it is not empty.
     let mut word_end = from;
     let mut pos = from;
+    let push = |words: &mut Vec<Tok>, start: usize, end: usize| {
+        words.push((None, start, end.max(start)));
+    };
     loop {
         let (ch, width) = match rest[pos..].chars().next() {
             Some(c) => (c, c.len_utf8()),
@@ -56,20 +63,20 @@ pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> V
             }
             phase = Phase::Word;
             word_start = pos;
+            word_end = pos;
         }
         if at_end {
-            if blank_ok || !word.is_empty() {
-                words.push((std::mem::take(&mut word), word_start, word_end));
+            if blank_ok || word_end > word_start {
+                push(&mut words, word_start, word_end);
             }
             break;
         }
         if phase == Phase::Word {
             if is_go_space(ch) {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push((std::mem::take(&mut word), word_start, word_end));
+                if blank_ok || word_end > word_start {
+                    push(&mut words, word_start, word_end);
                 }
-                word.clear();
                 blank_ok = false;
                 pos += width;
                 continue;
@@ -84,15 +91,12 @@ pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> V
                     pos += width;
                     continue;
                 }
-                word.push(ch);
                 pos += width;
                 let next = rest[pos..].chars().next().unwrap_or('\0');
-                word.push(next);
                 pos += next.len_utf8();
                 word_end = pos;
                 continue;
             }
-            word.push(ch);
             pos += width;
             word_end = pos;
             continue;
@@ -107,15 +111,12 @@ pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char) -> V
                 pos += width;
                 continue;
             }
-            word.push(ch);
             pos += width;
             let next = rest[pos..].chars().next().unwrap_or('\0');
-            word.push(next);
             pos += next.len_utf8();
             word_end = pos;
             continue;
         }
-        word.push(ch);
         pos += width;
         word_end = pos;
     }
@@ -131,7 +132,7 @@ fn split_re_whitespace(text: &str, from: usize, to: usize) -> Vec<Tok> {
     let mut i = from;
     while i < to {
         if is_re_whitespace(b[i]) {
-            out.push((text[start..i].to_string(), start, i));
+            out.push((None, start, i));
             while i < to && is_re_whitespace(b[i]) {
                 i += 1;
             }
@@ -140,7 +141,7 @@ fn split_re_whitespace(text: &str, from: usize, to: usize) -> Vec<Tok> {
             i += 1;
         }
     }
-    out.push((text[start..to].to_string(), start, to));
+    out.push((None, start, to));
     out
 }
 
@@ -156,7 +157,7 @@ pub(crate) fn parse_name_val(
     let Some(first) = words.first() else {
         return Ok(Parsed::default());
     };
-    if !first.0.contains('=') {
+    if !text[first.1..first.2].contains('=') {
         // Old format: KEY name value.
         let b = text.as_bytes();
         let mut i = from;
@@ -171,16 +172,13 @@ pub(crate) fn parse_name_val(
             j += 1;
         }
         return Ok(Parsed {
-            toks: vec![
-                (text[from..i].to_string(), from, i),
-                (text[j..to].to_string(), j, to),
-                (String::new(), to, to),
-            ],
+            toks: vec![(None, from, i), (None, j, to), (None, to, to)],
             json: false,
         });
     }
     let mut toks = Vec::new();
-    for (word, start, end) in words {
+    for (_, start, end) in words {
+        let word = &text[start..end];
         let Some(eq) = word.find('=') else {
             return Err(format!(
                 "Syntax error - can't find = in {}. Must be of the form: name=value",
@@ -188,9 +186,10 @@ pub(crate) fn parse_name_val(
             ));
         };
         let eq_abs = start + eq;
-        toks.push((word[..eq].to_string(), start, eq_abs));
-        toks.push((word[eq + 1..].to_string(), eq_abs + 1, end));
-        toks.push(("=".to_string(), eq_abs, eq_abs + 1));
+        toks.push((None, start, eq_abs));
+        toks.push((None, eq_abs + 1, end));
+        // The `=` separator node: its own character.
+        toks.push((None, eq_abs, eq_abs + 1));
     }
     Ok(Parsed { toks, json: false })
 }
@@ -215,12 +214,12 @@ pub(crate) fn parse_strings_whitespace_delimited(text: &str, from: usize, to: us
 }
 
 /// `parseString` for MAINTAINER, USER, WORKDIR, STOPSIGNAL: the whole rest.
-pub(crate) fn parse_string(text: &str, from: usize, to: usize) -> Parsed {
+pub(crate) fn parse_string(from: usize, to: usize) -> Parsed {
     if from >= to {
         return Parsed::default();
     }
     Parsed {
-        toks: vec![(text[from..to].to_string(), from, to)],
+        toks: vec![(None, from, to)],
         json: false,
     }
 }
@@ -233,7 +232,13 @@ fn parse_json(text: &str, from: usize, to: usize) -> Result<Option<Parsed>, Stri
         return Ok(None);
     }
     match parse_json_array(text, start, to) {
-        Ok(toks) => Ok(Some(Parsed { toks, json: true })),
+        Ok(elements) => Ok(Some(Parsed {
+            toks: elements
+                .into_iter()
+                .map(|(value, start, end)| (Some(value), start, end))
+                .collect(),
+            json: true,
+        })),
         Err(JsonError::NotJson) => Ok(None),
         Err(JsonError::NotStringArray) => Err(NOT_STRING_ARRAY.to_string()),
     }
@@ -248,7 +253,7 @@ pub(crate) fn parse_maybe_json(text: &str, from: usize, to: usize) -> LineResult
         return Ok(p);
     }
     Ok(Parsed {
-        toks: vec![(text[from..to].to_string(), from, to)],
+        toks: vec![(None, from, to)],
         json: false,
     })
 }
@@ -280,7 +285,7 @@ pub(crate) fn parse_health_config(text: &str, from: usize, to: usize) -> LineRes
     let sep = super::split::ceil_boundary(text, sep);
     let next = super::split::ceil_boundary(text, next).max(sep);
     let cmd = parse_maybe_json(text, next, to)?;
-    let mut toks = vec![(text[from..sep].to_string(), from, sep)];
+    let mut toks = vec![(None, from, sep)];
     toks.extend(cmd.toks);
     Ok(Parsed {
         toks,
@@ -292,31 +297,32 @@ pub(crate) fn parse_health_config(text: &str, from: usize, to: usize) -> LineRes
 mod tests {
     use super::*;
 
-    fn vals(p: &Parsed) -> Vec<&str> {
-        p.toks.iter().map(|t| t.0.as_str()).collect()
+    fn vals<'a>(text: &'a str, p: &'a Parsed) -> Vec<&'a str> {
+        p.toks
+            .iter()
+            .map(|t| t.0.as_deref().unwrap_or(&text[t.1..t.2]))
+            .collect()
     }
 
     #[test]
     fn words_keep_quotes() {
         let s = "foo bar 'abc xyz' föo\\ x";
         let w = parse_words(s, 0, s.len(), '\\');
-        let v: Vec<_> = w.iter().map(|t| t.0.as_str()).collect();
+        let v: Vec<_> = w.iter().map(|t| &s[t.1..t.2]).collect();
         assert_eq!(v, ["foo", "bar", "'abc xyz'", "föo\\ x"]);
-        for (value, start, end) in &w {
-            assert_eq!(&s[*start..*end], value);
-        }
+        assert!(w.iter().all(|t| t.0.is_none()));
     }
 
     #[test]
     fn name_val_forms() {
         let s = "foo bar";
         assert_eq!(
-            vals(&parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
+            vals(s, &parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
             ["foo", "bar", ""]
         );
         let s = "foo=bar thing=star";
         assert_eq!(
-            vals(&parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
+            vals(s, &parse_name_val(s, 0, s.len(), "LABEL", '\\').unwrap()),
             ["foo", "bar", "=", "thing", "star", "="]
         );
         let s = "foo";

@@ -1,11 +1,14 @@
 //! The line loop of BuildKit's `parser.Parse`, ported with error recovery and spans.
 
+use std::sync::Arc;
+
 use super::ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 use super::directives::DirectiveParser;
 use super::heredoc::heredocs_from_line;
 use super::line_parsers::{self as lp, Parsed as LineParsed};
 use super::logical::LogicalLine;
 use super::split::{is_go_space, split_command};
+use super::text::Text;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
@@ -47,17 +50,60 @@ fn skip_leading_space(text: &str, start: usize, end: usize) -> usize {
 /// the instruction (no continuation).
 ///
 /// The regex is `([^E])E[ \t]*$|^E[ \t]*$`: the escape token followed only by blanks at the
-/// end of the line, not itself escaped, is removed.
+/// end of the line, not itself escaped, is removed. The escape token is ASCII (`\` or `` ` ``),
+/// so this works on bytes.
 fn trim_continuation(text: &str, start: usize, end: usize, escape: char) -> (usize, bool) {
-    let s = &text[start..end];
-    let trimmed = s.trim_end_matches([' ', '\t']);
-    let Some(without) = trimmed.strip_suffix(escape) else {
+    let b = text.as_bytes();
+    let esc = escape as u8;
+    let mut e = end;
+    while e > start && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    if e == start || b[e - 1] != esc {
         return (end, true);
-    };
-    if without.is_empty() || !without.ends_with(escape) {
-        return (start + without.len(), false);
+    }
+    let without = e - 1;
+    if without == start || b[without - 1] != esc {
+        return (without, false);
     }
     (end, true)
+}
+
+/// Where each physical line starts: 0, then the offset after every `\n` (BuildKit splits on
+/// `\n` only). This is also the [`crate::span::LineIndex`] of the text.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(text.len() / 32 + 2);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    starts
+}
+
+/// The physical lines of the text: `line_starts` as `start..end` ranges, `end` after the
+/// `\n` (the empty tail after a final `\n` is not a line, as with `split_inclusive`).
+struct Lines<'a> {
+    starts: &'a [usize],
+    len: usize,
+    count: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(starts: &'a [usize], len: usize) -> Self {
+        let count = match starts.last() {
+            Some(&last) if last == len => starts.len() - 1,
+            _ => starts.len(),
+        };
+        Lines { starts, len, count }
+    }
+
+    fn get(&self, i: usize) -> Option<RawLine> {
+        if i >= self.count {
+            return None;
+        }
+        Some(RawLine {
+            start: self.starts[i],
+            end: self.starts.get(i + 1).copied().unwrap_or(self.len),
+        })
+    }
 }
 
 struct Ctx<'a> {
@@ -66,17 +112,16 @@ struct Ctx<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// What [`parse_text`] returns: the tree, the diagnostics and the line starts (for the line
+/// index).
+pub(crate) type ParseResult = (Dockerfile, Vec<Diagnostic>, Vec<usize>);
+
 /// Parses `text` (already valid UTF-8; see `parse_bytes` for raw bytes).
-pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
-    let mut lines = Vec::new();
-    let mut pos = 0;
-    for piece in text.split_inclusive('\n') {
-        lines.push(RawLine {
-            start: pos,
-            end: pos + piece.len(),
-        });
-        pos += piece.len();
-    }
+pub(crate) fn parse_text(text: &str) -> ParseResult {
+    let starts = line_starts(text);
+    let lines = Lines::new(&starts, text.len());
+    let source: Arc<str> = Arc::from(text);
+    let mut logical = LogicalLine::new(Arc::clone(&source));
 
     let mut cx = Ctx {
         text,
@@ -88,12 +133,11 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         escape: '\\',
         ..Dockerfile::default()
     };
-    let mut comments: Vec<String> = Vec::new();
+    let mut comments: Vec<Text> = Vec::new();
     let mut line_no = 0usize;
     let mut idx = 0usize;
 
-    while idx < lines.len() {
-        let raw = lines[idx];
+    while let Some(raw) = lines.get(idx) {
         idx += 1;
         check_line_length(&mut cx, raw);
         let mut start = raw.start;
@@ -102,7 +146,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         }
         let cend = content_end(text, start, raw.end);
         let lead = skip_leading_space(text, start, cend);
-        let is_comment = text[lead..cend].starts_with('#');
+        let is_comment = text.as_bytes().get(lead) == Some(&b'#') && lead < cend;
         line_no += 1;
 
         let mut was_directive = false;
@@ -141,11 +185,14 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                 // BuildKit: strings.TrimSpace(string(bytesRead[1:])) on the raw line.
                 let mut chars = text[start..raw.end].chars();
                 chars.next();
-                let comment = chars.as_str().trim_matches(is_go_space);
+                let after = chars.as_str();
+                let comment = after.trim_start_matches(is_go_space);
+                let from = raw.end - comment.len();
+                let comment = comment.trim_end_matches(is_go_space);
                 if comment.is_empty() {
                     comments.clear();
                 } else {
-                    comments.push(comment.to_string());
+                    comments.push(Text::shared(&source, from..from + comment.len()));
                 }
             }
             continue;
@@ -156,12 +203,11 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         if is_end && first_end == lead {
             continue;
         }
-        let mut logical = LogicalLine::default();
-        logical.push(&text[lead..first_end], lead);
+        logical.reset();
+        logical.push(lead, first_end);
         let mut inst_end = cend;
         let mut has_empty_continuation = false;
-        while !is_end && idx < lines.len() {
-            let raw = lines[idx];
+        while let Some(raw) = lines.get(idx).filter(|_| !is_end) {
             idx += 1;
             check_line_length(&mut cx, raw);
             let cend = content_end(text, raw.start, raw.end);
@@ -175,7 +221,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             line_no += 1;
             inst_end = cend;
             let lead = skip_leading_space(text, raw.start, cend);
-            if text[lead..cend].starts_with('#') {
+            if lead < cend && text.as_bytes()[lead] == b'#' {
                 continue;
             }
             if lead == cend {
@@ -184,22 +230,25 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             }
             let (end, end_of_line) = trim_continuation(text, raw.start, cend, cx.escape);
             is_end = end_of_line;
-            logical.push(&text[raw.start..end], raw.start);
+            logical.push(raw.start, end);
         }
+        logical.finish();
         let mut span = Span::new(lead, inst_end);
         if has_empty_continuation {
             cx.diagnostics.push(Diagnostic::warning(
                 NO_EMPTY_CONTINUATION,
-                format!("Empty continuation line found in: {}", logical.text),
+                format!("Empty continuation line found in: {}", logical.text()),
                 span,
             ));
         }
 
-        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text.len(), span, 0);
+        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text().len(), span, 0);
         inst.prev_comments = std::mem::take(&mut comments);
 
-        if can_contain_heredoc(&inst) && logical.text.contains("<<") {
-            match heredocs_from_line(&logical.text) {
+        if can_contain_heredoc(&inst)
+            && memchr::memmem::find(logical.text().as_bytes(), b"<<").is_some()
+        {
+            match heredocs_from_line(logical.text()) {
                 Err(message) => {
                     inst.syntax_error = true;
                     cx.diagnostics
@@ -208,12 +257,10 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                 Ok(words) => {
                     for word in words {
                         let body_start = lines.get(idx).map_or(text.len(), |l| l.start);
-                        let mut content = String::new();
                         let mut terminated = false;
                         let mut body_end = body_start;
                         let mut doc_end = body_start;
-                        while idx < lines.len() {
-                            let raw = lines[idx];
+                        while let Some(raw) = lines.get(idx) {
                             idx += 1;
                             check_line_length(&mut cx, raw);
                             line_no += 1;
@@ -227,7 +274,6 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                                 doc_end = cend;
                                 break;
                             }
-                            content.push_str(&text[raw.start..raw.end]);
                             body_end = raw.end;
                             doc_end = cend;
                         }
@@ -246,7 +292,8 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                             expand: word.expand,
                             chomp: word.chomp,
                             fd: word.fd,
-                            content,
+                            // The body lines are contiguous in the source.
+                            content: Text::shared(&source, body_start..body_end),
                             span: Span::new(body_start.min(doc_end), doc_end),
                             content_span: Span::new(body_start, body_end.max(body_start)),
                         });
@@ -274,7 +321,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             Span::at(text.len()),
         ));
     }
-    (dockerfile, cx.diagnostics)
+    (dockerfile, cx.diagnostics, starts)
 }
 
 /// BuildKit's `AddChild` line numbers, also on ONBUILD triggers (nested ones included).
@@ -322,27 +369,37 @@ fn new_instruction(
     span: Span,
     depth: usize,
 ) -> Instruction {
-    let text = logical.text.as_str();
+    let text = logical.text();
     let split = split_command(text, from, to);
-    let keyword = text[split.cmd.0..split.cmd.1].to_string();
-    let kind = Keyword::from_word(&keyword.to_lowercase());
+    let keyword = logical.text_of(split.cmd.0, split.cmd.1);
+    let kind = Keyword::from_word(&keyword);
     let (rs, re) = split.rest;
     let escape = cx.escape;
 
     let flags = split
         .flags
-        .iter()
+        .into_iter()
         .map(|f| {
-            let body = f.processed.strip_prefix("--").unwrap_or(&f.processed);
-            let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (body.to_string(), None),
+            let raw = logical.text_of(f.start, f.end);
+            // The processed word is usually the word as written (no quotes or escapes).
+            let processed = if f.processed == raw.as_str() {
+                raw.clone()
+            } else {
+                Text::from(f.processed)
+            };
+            let body_start = if processed.starts_with("--") { 2 } else { 0 };
+            let (name, value) = match processed[body_start..].find('=') {
+                Some(eq) => (
+                    processed.slice(body_start..body_start + eq),
+                    Some(processed.slice(body_start + eq + 1..processed.len())),
+                ),
+                None => (processed.slice(body_start..processed.len()), None),
             };
             Flag {
                 name,
                 value,
-                processed: f.processed.clone(),
-                raw: text[f.start..f.end].to_string(),
+                processed,
+                raw,
                 span: logical.span(f.start, f.end),
             }
         })
@@ -361,7 +418,7 @@ fn new_instruction(
         Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape),
         Keyword::Expose | Keyword::From => Ok(lp::parse_strings_whitespace_delimited(text, rs, re)),
         Keyword::Maintainer | Keyword::User | Keyword::Workdir | Keyword::StopSignal => {
-            Ok(lp::parse_string(text, rs, re))
+            Ok(lp::parse_string(rs, re))
         }
         Keyword::Healthcheck => lp::parse_health_config(text, rs, re),
         Keyword::Onbuild => {
@@ -385,7 +442,7 @@ fn new_instruction(
             }
         }
         Keyword::Unknown => Ok(LineParsed {
-            toks: vec![(String::new(), rs, rs)],
+            toks: vec![(None, rs, rs)],
             json: false,
         }),
     };
@@ -403,7 +460,10 @@ fn new_instruction(
         .toks
         .into_iter()
         .map(|(value, s, e)| Word {
-            value,
+            value: match value {
+                Some(decoded) => Text::from(decoded),
+                None => logical.text_of(s, e),
+            },
             span: logical.span(s, e),
         })
         .collect();
@@ -416,13 +476,13 @@ fn new_instruction(
         end_line: 0,
         flags,
         args,
-        rest: text[rs..re].to_string(),
+        rest: logical.text_of(rs, re),
         rest_span: logical.span(rs, re),
         json: parsed.json,
         heredocs: Vec::new(),
         onbuild,
         prev_comments: Vec::new(),
-        original: text[from..to].to_string(),
+        original: logical.text_of(from, to),
         syntax_error,
     }
 }
