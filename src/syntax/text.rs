@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn shares_and_slices() {
         let src: Arc<str> = Arc::from("FROM é x");
-        let t = Text::shared(&src, 5..8);
+        let t = Text::shared(&src, 5..9);
         assert_eq!(t, "é x");
         assert_eq!(t.slice(0..2), "é");
         assert_eq!(t.slice(3..4), "x");
