@@ -96,10 +96,34 @@ impl Keyword {
                 Keyword::Unknown
             };
         }
-        Keyword::ALL
-            .into_iter()
-            .find(|k| k.lowercase().eq_ignore_ascii_case(word))
-            .unwrap_or(Keyword::Unknown)
+        // The longest keyword has 11 letters; lower-case into a buffer and match bytes.
+        let mut buf = [0u8; 11];
+        let Some(lower) = buf.get_mut(..word.len()) else {
+            return Keyword::Unknown;
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        match &*lower {
+            b"add" => Keyword::Add,
+            b"arg" => Keyword::Arg,
+            b"cmd" => Keyword::Cmd,
+            b"copy" => Keyword::Copy,
+            b"entrypoint" => Keyword::Entrypoint,
+            b"env" => Keyword::Env,
+            b"expose" => Keyword::Expose,
+            b"from" => Keyword::From,
+            b"healthcheck" => Keyword::Healthcheck,
+            b"label" => Keyword::Label,
+            b"maintainer" => Keyword::Maintainer,
+            b"onbuild" => Keyword::Onbuild,
+            b"run" => Keyword::Run,
+            b"shell" => Keyword::Shell,
+            b"stopsignal" => Keyword::StopSignal,
+            b"user" => Keyword::User,
+            b"volume" => Keyword::Volume,
+            b"workdir" => Keyword::Workdir,
+            _ => Keyword::Unknown,
+        }
     }
 
     /// The lower-case name BuildKit uses as dispatch key (`""` for `Unknown`).
@@ -251,5 +275,23 @@ impl Instruction {
     /// The first flag called `name`.
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_from_words() {
+        for k in Keyword::ALL {
+            assert_eq!(Keyword::from_word(k.lowercase()), k);
+            assert_eq!(Keyword::from_word(k.uppercase()), k);
+        }
+        assert_eq!(Keyword::from_word("From"), Keyword::From);
+        assert_eq!(Keyword::from_word("WOR\u{212A}DIR"), Keyword::Workdir);
+        assert_eq!(Keyword::from_word("healthchecks"), Keyword::Unknown);
+        assert_eq!(Keyword::from_word(""), Keyword::Unknown);
+        assert_eq!(Keyword::from_word("FRÖM"), Keyword::Unknown);
     }
 }

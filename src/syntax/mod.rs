@@ -76,8 +76,9 @@ pub struct Parsed {
     /// discovery.
     pub diagnostics: Vec<Diagnostic>,
     pub line_index: LineIndex,
-    /// The text all spans index (equal to the input of [`parse`]).
-    pub source: String,
+    /// The text all spans index (equal to the input of [`parse`]); the tree's strings are
+    /// ranges of it.
+    pub source: Text,
 }
 
 impl Parsed {
@@ -99,12 +100,12 @@ impl Parsed {
 
 /// Parses Dockerfile text. Never fails: problems are diagnostics.
 pub fn parse(text: &str) -> Parsed {
-    let (dockerfile, diagnostics, line_starts) = parser::parse_text(text);
+    let (dockerfile, diagnostics, line_starts, source) = parser::parse_text(text);
     Parsed {
         dockerfile,
         diagnostics,
         line_index: LineIndex::from_line_starts(line_starts, text.len()),
-        source: text.to_string(),
+        source,
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 use super::directives::DirectiveParser;
 use super::heredoc::heredocs_from_line;
-use super::line_parsers::{self as lp, Parsed as LineParsed};
+use super::line_parsers::{self as lp, Tok};
 use super::logical::LogicalLine;
 use super::split::{is_go_space, split_command};
 use super::text::Text;
@@ -69,15 +69,6 @@ fn trim_continuation(text: &str, start: usize, end: usize, escape: char) -> (usi
     (end, true)
 }
 
-/// Where each physical line starts: 0, then the offset after every `\n` (BuildKit splits on
-/// `\n` only). This is also the [`crate::span::LineIndex`] of the text.
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = Vec::with_capacity(text.len() / 32 + 2);
-    starts.push(0);
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    starts
-}
-
 /// The physical lines of the text: `line_starts` as `start..end` ranges, `end` after the
 /// `\n` (the empty tail after a final `\n` is not a line, as with `split_inclusive`).
 struct Lines<'a> {
@@ -110,15 +101,18 @@ struct Ctx<'a> {
     text: &'a str,
     escape: char,
     diagnostics: Vec<Diagnostic>,
+    /// Scratch for the line parsers' values, reused by every instruction.
+    toks: Vec<Tok>,
 }
 
-/// What [`parse_text`] returns: the tree, the diagnostics and the line starts (for the line
-/// index).
-pub(crate) type ParseResult = (Dockerfile, Vec<Diagnostic>, Vec<usize>);
+/// What [`parse_text`] returns: the tree, the diagnostics, the line starts (for the line
+/// index) and the source buffer the tree's strings share.
+pub(crate) type ParseResult = (Dockerfile, Vec<Diagnostic>, Vec<usize>, Text);
 
 /// Parses `text` (already valid UTF-8; see `parse_bytes` for raw bytes).
 pub(crate) fn parse_text(text: &str) -> ParseResult {
-    let starts = line_starts(text);
+    // Where each physical line starts (BuildKit splits on `\n` only); also the line index.
+    let starts = crate::span::line_starts(text);
     let lines = Lines::new(&starts, text.len());
     let source: Arc<str> = Arc::from(text);
     let mut logical = LogicalLine::new(Arc::clone(&source));
@@ -127,6 +121,7 @@ pub(crate) fn parse_text(text: &str) -> ParseResult {
         text,
         escape: '\\',
         diagnostics: Vec::new(),
+        toks: Vec::new(),
     };
     let mut directive_parser = DirectiveParser::new("#");
     let mut dockerfile = Dockerfile {
@@ -321,7 +316,8 @@ pub(crate) fn parse_text(text: &str) -> ParseResult {
             Span::at(text.len()),
         ));
     }
-    (dockerfile, cx.diagnostics, starts)
+    let whole = Text::shared(&source, 0..text.len());
+    (dockerfile, cx.diagnostics, starts, whole)
 }
 
 /// BuildKit's `AddChild` line numbers, also on ONBUILD triggers (nested ones included).
@@ -406,21 +402,32 @@ fn new_instruction(
         .collect();
 
     let mut onbuild = None;
+    // The values go to the file's scratch vector, then once into `args` at their exact size.
+    let mut toks: Vec<Tok> = std::mem::take(&mut cx.toks);
+    toks.clear();
+    let out = &mut toks;
     let result: lp::LineResult = match kind {
         Keyword::Add | Keyword::Copy | Keyword::Volume => {
-            lp::parse_maybe_json_to_list(text, rs, re)
+            lp::parse_maybe_json_to_list(text, rs, re, out)
         }
         Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Shell => {
-            lp::parse_maybe_json(text, rs, re)
+            lp::parse_maybe_json(text, rs, re, out)
         }
-        Keyword::Arg => Ok(lp::parse_name_or_name_val(text, rs, re, escape)),
-        Keyword::Env => lp::parse_name_val(text, rs, re, "ENV", escape),
-        Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape),
-        Keyword::Expose | Keyword::From => Ok(lp::parse_strings_whitespace_delimited(text, rs, re)),
+        Keyword::Arg => {
+            lp::parse_name_or_name_val(text, rs, re, escape, out);
+            Ok(false)
+        }
+        Keyword::Env => lp::parse_name_val(text, rs, re, "ENV", escape, out),
+        Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape, out),
+        Keyword::Expose | Keyword::From => {
+            lp::parse_strings_whitespace_delimited(text, rs, re, out);
+            Ok(false)
+        }
         Keyword::Maintainer | Keyword::User | Keyword::Workdir | Keyword::StopSignal => {
-            Ok(lp::parse_string(rs, re))
+            lp::parse_string(rs, re, out);
+            Ok(false)
         }
-        Keyword::Healthcheck => lp::parse_health_config(text, rs, re),
+        Keyword::Healthcheck => lp::parse_health_config(text, rs, re, out),
         Keyword::Onbuild => {
             if rs < re && depth >= MAX_ONBUILD_DEPTH {
                 // BuildKit recurses without limit (and its instructions layer rejects any
@@ -435,38 +442,37 @@ fn new_instruction(
                 if failed {
                     Err(String::new())
                 } else {
-                    Ok(LineParsed::default())
+                    Ok(false)
                 }
             } else {
-                Ok(LineParsed::default())
+                Ok(false)
             }
         }
-        Keyword::Unknown => Ok(LineParsed {
-            toks: vec![(None, rs, rs)],
-            json: false,
-        }),
+        Keyword::Unknown => {
+            out.push((None, rs, rs));
+            Ok(false)
+        }
     };
-    let (parsed, syntax_error) = match result {
-        Ok(p) => (p, false),
+    let (json, syntax_error) = match result {
+        Ok(json) => (json, false),
         Err(message) => {
             if !message.is_empty() {
                 cx.diagnostics
                     .push(Diagnostic::error(SYNTAX, message, span));
             }
-            (LineParsed::default(), true)
+            toks.clear();
+            (false, true)
         }
     };
-    let args = parsed
-        .toks
-        .into_iter()
-        .map(|(value, s, e)| Word {
-            value: match value {
-                Some(decoded) => Text::from(decoded),
-                None => logical.text_of(s, e),
-            },
-            span: logical.span(s, e),
-        })
-        .collect();
+    let mut args = Vec::with_capacity(toks.len());
+    args.extend(toks.drain(..).map(|(value, s, e)| Word {
+        value: match value {
+            Some(decoded) => Text::from(decoded),
+            None => logical.text_of(s, e),
+        },
+        span: logical.span(s, e),
+    }));
+    cx.toks = toks;
     Instruction {
         keyword,
         kind,
@@ -478,7 +484,7 @@ fn new_instruction(
         args,
         rest: logical.text_of(rs, re),
         rest_span: logical.span(rs, re),
-        json: parsed.json,
+        json,
         heredocs: Vec::new(),
         onbuild,
         prev_comments: Vec::new(),
