@@ -660,3 +660,79 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         value
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::expand::Env;
+    use proptest::prelude::*;
+
+    /// The same word through the character-by-character path with word splitting on (what
+    /// `process_words` runs): the shortcuts of `process_word` and `variable_references`
+    /// (literal words, plain runs, no splitting) must give the same text, errors and
+    /// references.
+    fn agree(word: &str, escape: char, flags: u8) {
+        let env = Env::from_slice(&["A=a b", "B=", "C=*?\\}/", "D=x\ny"]);
+        let lex = Lex::new(escape)
+            .raw_quotes(flags & 1 != 0)
+            .raw_escapes(flags & 2 != 0)
+            .skip_unset_env(flags & 4 != 0)
+            .skip_process_quotes(flags & 8 != 0);
+        let mut reference = ShellWord::new(&lex, word, &env, true);
+        let expected = reference.process_stop_on(None, lex.raw_escapes);
+        let expected_refs = {
+            let mut r = reference.references.clone();
+            r.sort_by_key(|r| r.span.start);
+            r
+        };
+        match (lex.process_word(word, &env), expected) {
+            (Ok(got), Ok((value, _))) => {
+                assert_eq!(got.value, value, "{word:?}");
+                assert_eq!(got.references, expected_refs, "{word:?}");
+                assert_eq!(got.matched, reference.matched, "{word:?}");
+                assert_eq!(got.unmatched, reference.unmatched, "{word:?}");
+            }
+            (Err(got), Err(kind)) => assert_eq!(got.kind, kind, "{word:?}"),
+            (got, want) => panic!("{word:?}: {got:?} vs {want:?}"),
+        }
+        assert_eq!(
+            lex.variable_references(word, &env),
+            expected_refs,
+            "{word:?}"
+        );
+    }
+
+    #[test]
+    fn shortcuts_agree_on_examples() {
+        for w in [
+            "",
+            "plain/path:1.0",
+            "a$A b",
+            "${A:-x}y",
+            "\u{feff}abc",
+            "'q' \"$B\" \\$C",
+            "é$Dé",
+            "${C/\\*/x}",
+            "a\\",
+            "${A",
+        ] {
+            for flags in 0..16 {
+                agree(w, '\\', flags);
+                agree(w, '`', flags);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn shortcuts_agree(
+            word in "[$\\{\\}:+?#%/\\\\'\"`*ABCDx \n\u{feff}é0-9_=.-]{0,40}",
+            backtick in any::<bool>(),
+            flags in 0u8..16,
+        ) {
+            agree(&word, if backtick { '`' } else { '\\' }, flags);
+        }
+    }
+}
