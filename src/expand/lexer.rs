@@ -139,6 +139,9 @@ impl Lex {
             return Vec::new();
         }
         let mut sw = ShellWord::new(self, word, env, false);
+        // Only the references are wanted: the expanded text of the word itself is not kept
+        // (nested words still are, their values decide errors).
+        sw.keep_top = false;
         let _ = sw.process_stop_on(None, self.raw_escapes);
         sw.into_expansion(String::new()).references
     }
@@ -227,6 +230,8 @@ struct ShellWord<'a, E: ?Sized> {
     pos: usize,
     /// Whether the words of the result are wanted (`process_words`); else only its text.
     split: bool,
+    /// Whether the text of the outermost level is built (not for `variable_references`).
+    keep_top: bool,
     raw_escapes: bool,
     /// BuildKit's `wordsBuffer`: every nesting level resets and fills the same buffer.
     words_buffer: String,
@@ -249,6 +254,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             text: word,
             pos,
             split,
+            keep_top: true,
             raw_escapes: lex.raw_escapes,
             words_buffer: String::new(),
             depth: 0,
@@ -337,6 +343,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         let mut words = Words::default();
         let quotes = !self.lex.skip_process_quotes;
         let split = self.split;
+        let keep = self.keep_top || self.depth > 0;
         while let Some(c) = self.peek() {
             if stop == Some(c) {
                 self.bump();
@@ -348,7 +355,9 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     '\'' => self.process_single_quote()?,
                     _ => self.process_double_quote()?,
                 };
-                result.push_str(&piece);
+                if keep {
+                    result.push_str(&piece);
+                }
                 if split {
                     if c == '$' {
                         words.add_string(&mut self.words_buffer, &piece);
@@ -362,7 +371,9 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                 // Without word splitting, plain text is copied as it is.
                 let run = self.plain_run(stop);
                 if !run.is_empty() {
-                    result.push_str(run);
+                    if keep {
+                        result.push_str(run);
+                    }
                     continue;
                 }
             }
