@@ -240,9 +240,7 @@ pub(crate) fn parse_text(text: &str) -> ParseResult {
         let mut inst = new_instruction(&mut cx, &logical, 0, logical.text().len(), span, 0);
         inst.prev_comments = std::mem::take(&mut comments);
 
-        if can_contain_heredoc(&inst)
-            && memchr::memmem::find(logical.text().as_bytes(), b"<<").is_some()
-        {
+        if can_contain_heredoc(&inst) && has_double_less(logical.text()) {
             match heredocs_from_line(logical.text()) {
                 Err(message) => {
                     inst.syntax_error = true;
@@ -318,6 +316,12 @@ pub(crate) fn parse_text(text: &str) -> ParseResult {
     }
     let whole = Text::shared(&source, 0..text.len());
     (dockerfile, cx.diagnostics, starts, whole)
+}
+
+/// Whether `text` contains `<<` (a heredoc is possible).
+fn has_double_less(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'<'))
 }
 
 /// BuildKit's `AddChild` line numbers, also on ONBUILD triggers (nested ones included).
