@@ -496,7 +496,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             if name.is_empty() {
                 return Ok("$".to_string());
             }
-            return Ok(match self.get_env(&name, name_span, dollar_at) {
+            return Ok(match self.get_env(name, name_span, dollar_at) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${name}"),
                 None => String::new(),
@@ -514,7 +514,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         let mut chs = rune_str(first).to_string();
 
         match first {
-            Some('}') => Ok(match self.get_env(&name, name_span, dollar_at) {
+            Some('}') => Ok(match self.get_env(name, name_span, dollar_at) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
@@ -533,12 +533,12 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     return Err(ExpandErrorKind::UnsupportedModifier(chs));
                 }
                 let word = self.nested('}', pattern_op)?;
-                let value = self.get_env(&name, name_span, dollar_at);
+                let value = self.get_env(name, name_span, dollar_at);
                 let Some(value) = value else {
                     if self.lex.skip_unset_env {
                         return Ok(format!("${{{name}{chs}{word}}}"));
                     }
-                    return self.apply_to_unset(op, &name, word, chs);
+                    return self.apply_to_unset(op, name, word, chs);
                 };
                 let empty_as_unset = null_is_unset && value.is_empty();
                 match op {
@@ -564,7 +564,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                 }
                 let pattern = self.nested('/', true)?;
                 let replacement = self.nested('}', true)?;
-                let value = self.get_env(&name, name_span, dollar_at);
+                let value = self.get_env(name, name_span, dollar_at);
                 if value.is_none() && self.lex.skip_unset_env {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
