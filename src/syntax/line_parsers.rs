@@ -41,10 +41,14 @@ pub(crate) fn parse_words(text: &str, from: usize, to: usize, escape: char, word
     let push = |words: &mut Vec<Tok>, start: usize, end: usize| {
         words.push((None, start, end.max(start)));
     };
+    let bytes = rest.as_bytes();
     loop {
-        let (ch, width) = match rest[pos..].chars().next() {
-            Some(c) => (c, c.len_utf8()),
-            None => ('\0', 0),
+        let (ch, width) = match bytes.get(pos) {
+            Some(&b) if b.is_ascii() => (char::from(b), 1),
+            _ => match rest.get(pos..).and_then(|r| r.chars().next()) {
+                Some(c) => (c, c.len_utf8()),
+                None => ('\0', 0),
+            },
         };
         let at_end = pos >= to;
         if phase == Phase::Spaces {

@@ -126,6 +126,9 @@ pub(crate) fn parse_text(text: &str) -> ParseResult {
     let mut directive_parser = DirectiveParser::new("#");
     let mut dockerfile = Dockerfile {
         escape: '\\',
+        // About one instruction in four lines in real files; bounded so that a huge input
+        // does not reserve much before it has shown any instruction.
+        instructions: Vec::with_capacity((lines.count / 4).min(1024) + 1),
         ..Dockerfile::default()
     };
     let mut comments: Vec<Text> = Vec::new();
