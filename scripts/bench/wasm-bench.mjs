@@ -72,8 +72,19 @@ function timeRounds(n, inputs, fn) {
   return times;
 }
 
+/// Instantiates a bench module. Through layerlab's wasm32 dependencies (Yew, wasm-bindgen)
+/// the raw module may import wasm-bindgen's placeholder functions; the benchmark exports
+/// never call them, so each is a stub that throws if it ever were.
 async function loadWasm(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
+  const module = await WebAssembly.compile(readFileSync(file));
+  const imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind !== "function") throw new Error(`unexpected ${imp.kind} import ${imp.module}.${imp.name}`);
+    (imports[imp.module] ??= {})[imp.name] = () => {
+      throw new Error(`${imp.module}.${imp.name} called`);
+    };
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
   const ex = instance.exports;
   const put = (bytes) => {
     const ptr = ex.bench_alloc(bytes.length);
