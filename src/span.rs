@@ -135,6 +135,7 @@ pub(crate) fn line_starts(text: &str) -> Vec<usize> {
 
 /// Bit `i` set when `block[i]` is `\n`.
 #[cfg(target_arch = "x86_64")]
+#[inline(always)]
 fn newline_mask(block: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
     // SAFETY: SSE2 is part of the x86-64 baseline; the unaligned load reads exactly the 16
@@ -147,6 +148,7 @@ fn newline_mask(block: &[u8; 16]) -> u32 {
 
 /// Bit `i` set when `block[i]` is `\n`.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
 fn newline_mask(block: &[u8; 16]) -> u32 {
     use std::arch::wasm32::{i8x16_bitmask, i8x16_eq, u8x16, u8x16_splat};
     let b = block;

@@ -274,6 +274,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<char> {
         match self.text.as_bytes().get(self.pos) {
             Some(&b) if b.is_ascii() => Some(char::from(b)),
@@ -283,12 +284,14 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
     }
 
     /// Steps over the next character.
+    #[inline(always)]
     fn bump(&mut self) {
         if let Some(c) = self.peek() {
             self.pos += c.len_utf8();
         }
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Option<char> {
         let c = self.peek();
         if let Some(c) = c {
@@ -298,6 +301,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
     }
 
     /// Byte offset of the next character.
+    #[inline(always)]
     fn offset(&self) -> usize {
         self.pos
     }

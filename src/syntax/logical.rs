@@ -86,6 +86,7 @@ impl LogicalLine {
     }
 
     /// The joined text.
+    #[inline(always)]
     pub fn text(&self) -> &str {
         if self.pieces.len() > 1 {
             return &self.scratch;
@@ -96,12 +97,14 @@ impl LogicalLine {
     }
 
     /// Logical `start..end` as a [`Text`] sharing this line's buffer.
+    #[inline(always)]
     pub fn text_of(&self, start: usize, end: usize) -> Text {
         let end = end.clamp(start, self.len.max(start));
         Text::shared(&self.buf, self.base + start..self.base + end)
     }
 
     /// The source offset of the byte at logical `offset` (a start position).
+    #[inline(always)]
     pub fn source_start(&self, offset: usize) -> usize {
         let i = self.pieces.partition_point(|&(l, _)| l <= offset);
         match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
@@ -111,6 +114,7 @@ impl LogicalLine {
     }
 
     /// The source offset just after the byte at logical `offset - 1` (an end position).
+    #[inline(always)]
     pub fn source_end(&self, offset: usize) -> usize {
         if offset == 0 {
             return self.source_start(0);
@@ -119,6 +123,7 @@ impl LogicalLine {
     }
 
     /// The source span of logical `start..end`.
+    #[inline(always)]
     pub fn span(&self, start: usize, end: usize) -> Span {
         if end <= start {
             let s = self.source_start(start.min(self.len));

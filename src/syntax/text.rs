@@ -30,6 +30,7 @@ pub struct Text {
 impl Text {
     /// `buf[range]`, sharing `buf`. A range that is out of bounds or not on character
     /// boundaries gives the empty text at the range's start (the parser never makes one).
+    #[inline(always)]
     pub fn shared(buf: &Arc<str>, range: Range<usize>) -> Text {
         let (start, end) = if buf.get(range.clone()).is_some() {
             (range.start, range.end)
@@ -49,6 +50,7 @@ impl Text {
     }
 
     /// The string slice.
+    #[inline(always)]
     pub fn as_str(&self) -> &str {
         self.buf.get(self.start..self.end).unwrap_or_default()
     }
@@ -76,6 +78,7 @@ impl Default for Text {
 
 impl Deref for Text {
     type Target = str;
+    #[inline(always)]
     fn deref(&self) -> &str {
         self.as_str()
     }
