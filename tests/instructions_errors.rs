@@ -139,7 +139,7 @@ fn synthetic_row(row: &Value) -> Result<(), String> {
     inst.args = ["arg1", "arg2", "arg3", ""]
         .iter()
         .map(|v| Word {
-            value: v.to_string(),
+            value: (*v).into(),
             span: Span::default(),
         })
         .collect();

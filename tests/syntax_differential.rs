@@ -100,7 +100,7 @@ fn pd_source(src: &pd::Source<'_>) -> String {
 fn our_shape(i: &Instruction) -> Shape {
     let keyword = i.kind.uppercase().to_string();
     let values: Vec<String> = match i.kind {
-        Keyword::Env | Keyword::Label | Keyword::Arg => vec![i.rest.clone()],
+        Keyword::Env | Keyword::Label | Keyword::Arg => vec![i.rest.to_string()],
         Keyword::Onbuild => match &i.onbuild {
             Some(sub) => {
                 let inner = our_shape(sub);
@@ -117,7 +117,7 @@ fn our_shape(i: &Instruction) -> Shape {
             }
         }
         Keyword::Healthcheck => {
-            let mut v: Vec<String> = i.args.iter().map(|w| w.value.clone()).collect();
+            let mut v: Vec<String> = i.args.iter().map(|w| w.value.to_string()).collect();
             if let Some(first) = v.first_mut() {
                 *first = first.to_uppercase();
             }
@@ -137,11 +137,11 @@ fn our_shape(i: &Instruction) -> Shape {
                             .map_or(0, |d| d.content.len());
                         format!("<heredoc {len}>")
                     }
-                    _ => w.value.clone(),
+                    _ => w.value.to_string(),
                 })
                 .collect()
         }
-        _ => i.args.iter().map(|w| w.value.clone()).collect(),
+        _ => i.args.iter().map(|w| w.value.to_string()).collect(),
     };
     Shape { keyword, values }
 }

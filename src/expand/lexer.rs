@@ -98,7 +98,13 @@ impl Lex {
         word: &str,
         env: &E,
     ) -> Result<Expansion, ExpandError> {
-        let mut sw = ShellWord::new(self, word, env);
+        if self.is_literal(word) {
+            return Ok(Expansion {
+                value: word.to_string(),
+                ..Expansion::default()
+            });
+        }
+        let mut sw = ShellWord::new(self, word, env, false);
         match sw.process_stop_on(None, self.raw_escapes) {
             Ok((value, _)) => Ok(sw.into_expansion(value)),
             Err(kind) => Err(ExpandError {
@@ -115,7 +121,7 @@ impl Lex {
         word: &str,
         env: &E,
     ) -> Result<Vec<String>, ExpandError> {
-        let mut sw = ShellWord::new(self, word, env);
+        let mut sw = ShellWord::new(self, word, env, true);
         match sw.process_stop_on(None, self.raw_escapes) {
             Ok((_, words)) => Ok(words),
             Err(kind) => Err(ExpandError {
@@ -128,9 +134,30 @@ impl Lex {
     /// The variable references in `word`, with their byte spans, in order of position. When
     /// the word has an error, the references read before it are returned.
     pub fn variable_references<E: EnvLookup + ?Sized>(&self, word: &str, env: &E) -> Vec<VarRef> {
-        let mut sw = ShellWord::new(self, word, env);
+        // Only `$` starts a reference.
+        if memchr::memchr(b'$', word.as_bytes()).is_none() {
+            return Vec::new();
+        }
+        let mut sw = ShellWord::new(self, word, env, false);
+        // Only the references are wanted: the expanded text of the word itself is not kept
+        // (nested words still are, their values decide errors).
+        sw.keep_top = false;
         let _ = sw.process_stop_on(None, self.raw_escapes);
         sw.into_expansion(String::new()).references
+    }
+}
+
+impl Lex {
+    /// True when expanding `word` can only give the word itself with nothing looked up: no
+    /// `$`, no escape character, no quote (when quotes are processed), no leading U+FEFF
+    /// (which the lexer drops). Most words of real Dockerfiles (paths, ports, names) are.
+    fn is_literal(&self, word: &str) -> bool {
+        let quotes = !self.skip_process_quotes;
+        let escape = self.escape;
+        !word.starts_with('\u{feff}')
+            && !word
+                .chars()
+                .any(|c| c == '$' || c == escape || (quotes && (c == '\'' || c == '"')))
     }
 }
 
@@ -197,10 +224,14 @@ impl Words {
 struct ShellWord<'a, E: ?Sized> {
     lex: &'a Lex,
     env: &'a E,
-    /// (byte offset, character) of the word, a leading U+FEFF dropped like Go's scanner does.
-    chars: Vec<(usize, char)>,
-    end: usize,
+    /// The word.
+    text: &'a str,
+    /// Byte offset of the next character (after a leading U+FEFF, which Go's scanner drops).
     pos: usize,
+    /// Whether the words of the result are wanted (`process_words`); else only its text.
+    split: bool,
+    /// Whether the text of the outermost level is built (not for `variable_references`).
+    keep_top: bool,
     raw_escapes: bool,
     /// BuildKit's `wordsBuffer`: every nesting level resets and fills the same buffer.
     words_buffer: String,
@@ -211,17 +242,19 @@ struct ShellWord<'a, E: ?Sized> {
 }
 
 impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
-    fn new(lex: &'a Lex, word: &str, env: &'a E) -> Self {
-        let mut chars: Vec<(usize, char)> = word.char_indices().collect();
-        if chars.first().is_some_and(|&(_, c)| c == '\u{feff}') {
-            chars.remove(0);
-        }
+    fn new(lex: &'a Lex, word: &'a str, env: &'a E, split: bool) -> Self {
+        let pos = if word.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
         Self {
             lex,
             env,
-            chars,
-            end: word.len(),
-            pos: 0,
+            text: word,
+            pos,
+            split,
+            keep_top: true,
             raw_escapes: lex.raw_escapes,
             words_buffer: String::new(),
             depth: 0,
@@ -241,21 +274,54 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).map(|&(_, c)| c)
+        match self.text.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.text.get(self.pos..).and_then(|s| s.chars().next()),
+            None => None,
+        }
     }
 
+    /// Steps over the next character.
+    #[inline(always)]
+    fn bump(&mut self) {
+        if let Some(c) = self.peek() {
+            self.pos += c.len_utf8();
+        }
+    }
+
+    #[inline(always)]
     fn next(&mut self) -> Option<char> {
         let c = self.peek();
-        if c.is_some() {
-            self.pos += 1;
+        if let Some(c) = c {
+            self.pos += c.len_utf8();
         }
         c
     }
 
     /// Byte offset of the next character.
+    #[inline(always)]
     fn offset(&self) -> usize {
-        self.chars.get(self.pos).map_or(self.end, |&(i, _)| i)
+        self.pos
+    }
+
+    /// The run of plain ASCII characters from the current position (none of `$`, quotes,
+    /// the escape character or `stop`), consumed.
+    fn plain_run(&mut self, stop: Option<char>) -> &'a str {
+        let bytes = self.text.as_bytes();
+        let escape = self.lex.escape;
+        let start = self.pos;
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            let c = char::from(b);
+            if !b.is_ascii() || matches!(b, b'$' | b'\'' | b'"') || c == escape || Some(c) == stop {
+                break;
+            }
+            end += 1;
+        }
+        self.pos = end;
+        self.text.get(start..end).unwrap_or_default()
     }
 
     /// Reads up to `stop` (consumed) or to the end of the word (`processStopOn`); returns the
@@ -280,9 +346,11 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         self.words_buffer.clear();
         let mut words = Words::default();
         let quotes = !self.lex.skip_process_quotes;
+        let split = self.split;
+        let keep = self.keep_top || self.depth > 0;
         while let Some(c) = self.peek() {
             if stop == Some(c) {
-                self.pos += 1;
+                self.bump();
                 return Ok((result, words.finish(&mut self.words_buffer)));
             }
             if c == '$' || (quotes && (c == '\'' || c == '"')) {
@@ -291,26 +359,46 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     '\'' => self.process_single_quote()?,
                     _ => self.process_double_quote()?,
                 };
-                result.push_str(&piece);
-                if c == '$' {
-                    words.add_string(&mut self.words_buffer, &piece);
-                } else {
-                    words.add_raw_string(&mut self.words_buffer, &piece);
+                if keep {
+                    result.push_str(&piece);
+                }
+                if split {
+                    if c == '$' {
+                        words.add_string(&mut self.words_buffer, &piece);
+                    } else {
+                        words.add_raw_string(&mut self.words_buffer, &piece);
+                    }
                 }
                 continue;
             }
-            self.pos += 1;
+            if !split && c != self.lex.escape {
+                // Without word splitting, plain text is copied as it is.
+                let run = self.plain_run(stop);
+                if !run.is_empty() {
+                    if keep {
+                        result.push_str(run);
+                    }
+                    continue;
+                }
+            }
+            self.bump();
             if c == self.lex.escape {
                 if self.raw_escapes {
-                    words.add_raw_char(&mut self.words_buffer, c);
+                    if split {
+                        words.add_raw_char(&mut self.words_buffer, c);
+                    }
                     result.push(c);
                 }
                 // The escape character escapes the next one; at the very end it vanishes.
                 let Some(escaped) = self.next() else { break };
-                words.add_raw_char(&mut self.words_buffer, escaped);
+                if split {
+                    words.add_raw_char(&mut self.words_buffer, escaped);
+                }
                 result.push(escaped);
             } else {
-                words.add_char(&mut self.words_buffer, c);
+                if split {
+                    words.add_char(&mut self.words_buffer, c);
+                }
                 result.push(c);
             }
         }
@@ -352,7 +440,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             match self.peek() {
                 None => return Err(ExpandErrorKind::UnterminatedDoubleQuote),
                 Some('"') => {
-                    self.pos += 1;
+                    self.bump();
                     if self.lex.raw_quotes {
                         result.push('"');
                     }
@@ -363,7 +451,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     result.push_str(&value);
                 }
                 Some(mut c) => {
-                    self.pos += 1;
+                    self.bump();
                     if c == self.lex.escape {
                         if self.raw_escapes {
                             result.push(c);
@@ -372,7 +460,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                             // An escape at the very end is dropped (the quote is unclosed).
                             None => continue,
                             Some(n) if n == '"' || n == '$' || n == self.lex.escape => {
-                                self.pos += 1;
+                                self.bump();
                                 c = n;
                             }
                             Some(_) => {}
@@ -405,21 +493,21 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
     /// `$NAME`, `${NAME}` and `${NAME<op>word}` (`processDollar`).
     fn process_dollar(&mut self) -> Result<String, ExpandErrorKind> {
         let dollar_at = self.offset();
-        self.pos += 1;
+        self.bump();
 
         if self.peek() != Some('{') {
             let (name, name_span) = self.process_name();
             if name.is_empty() {
                 return Ok("$".to_string());
             }
-            return Ok(match self.get_env(&name, name_span, dollar_at) {
+            return Ok(match self.get_env(name, name_span, dollar_at) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${name}"),
                 None => String::new(),
             });
         }
 
-        self.pos += 1;
+        self.bump();
         match self.peek() {
             None => return Err(ExpandErrorKind::MissingBrace),
             Some('{' | '}' | ':') => return Err(ExpandErrorKind::BadSubstitution),
@@ -430,7 +518,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         let mut chs = rune_str(first).to_string();
 
         match first {
-            Some('}') => Ok(match self.get_env(&name, name_span, dollar_at) {
+            Some('}') => Ok(match self.get_env(name, name_span, dollar_at) {
                 Some(value) => value,
                 None if self.lex.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
@@ -449,19 +537,19 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     return Err(ExpandErrorKind::UnsupportedModifier(chs));
                 }
                 let word = self.nested('}', pattern_op)?;
-                let value = self.get_env(&name, name_span, dollar_at);
+                let value = self.get_env(name, name_span, dollar_at);
                 let Some(value) = value else {
                     if self.lex.skip_unset_env {
                         return Ok(format!("${{{name}{chs}{word}}}"));
                     }
-                    return self.apply_to_unset(op, &name, word, chs);
+                    return self.apply_to_unset(op, name, word, chs);
                 };
                 let empty_as_unset = null_is_unset && value.is_empty();
                 match op {
                     Some('-') => Ok(if empty_as_unset { word } else { value }),
                     Some('+') => Ok(if empty_as_unset { String::new() } else { word }),
                     Some('?') if empty_as_unset => Err(ExpandErrorKind::Required {
-                        name,
+                        name: name.to_string(),
                         message: if word.is_empty() {
                             "is not allowed to be empty".to_string()
                         } else {
@@ -476,11 +564,11 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             Some('/') => {
                 let replace_all = self.peek() == Some('/');
                 if replace_all {
-                    self.pos += 1;
+                    self.bump();
                 }
                 let pattern = self.nested('/', true)?;
                 let replacement = self.nested('}', true)?;
-                let value = self.get_env(&name, name_span, dollar_at);
+                let value = self.get_env(name, name_span, dollar_at);
                 if value.is_none() && self.lex.skip_unset_env {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
@@ -544,38 +632,39 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
     }
 
     /// A name: letters, digits and `_`; or a run of digits; or one special parameter.
-    fn process_name(&mut self) -> (String, Range<usize>) {
+    fn process_name(&mut self) -> (&'a str, Range<usize>) {
         let start = self.offset();
-        let mut name = String::new();
         while let Some(c) = self.peek() {
-            if name.is_empty() && is_digit(c) {
+            let empty = self.pos == start;
+            if empty && is_digit(c) {
                 while let Some(d) = self.peek().filter(|&d| is_digit(d)) {
-                    self.pos += 1;
-                    name.push(d);
+                    self.pos += d.len_utf8();
                 }
                 break;
             }
-            if name.is_empty() && is_special_param(c) {
-                self.pos += 1;
-                name.push(c);
+            if empty && is_special_param(c) {
+                self.pos += c.len_utf8();
                 break;
             }
             if !is_letter(c) && !is_digit(c) && c != '_' {
                 break;
             }
-            self.pos += 1;
-            name.push(c);
+            self.pos += c.len_utf8();
         }
+        let name = self.text.get(start..self.pos).unwrap_or_default();
         (name, start..self.offset())
     }
 
     /// Looks `name` up and records the reference.
     fn get_env(&mut self, name: &str, name_span: Range<usize>, dollar_at: usize) -> Option<String> {
         let value = self.env.get(name).map(str::to_owned);
-        if value.is_some() {
-            self.matched.insert(name.to_string());
+        let seen = if value.is_some() {
+            &mut self.matched
         } else {
-            self.unmatched.insert(name.to_string());
+            &mut self.unmatched
+        };
+        if !seen.contains(name) {
+            seen.insert(name.to_string());
         }
         self.references.push(VarRef {
             name: name.to_string(),
@@ -584,5 +673,81 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             defined: value.is_some(),
         });
         value
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::expand::Env;
+    use proptest::prelude::*;
+
+    /// The same word through the character-by-character path with word splitting on (what
+    /// `process_words` runs): the shortcuts of `process_word` and `variable_references`
+    /// (literal words, plain runs, no splitting) must give the same text, errors and
+    /// references.
+    fn agree(word: &str, escape: char, flags: u8) {
+        let env = Env::from_slice(&["A=a b", "B=", "C=*?\\}/", "D=x\ny"]);
+        let lex = Lex::new(escape)
+            .raw_quotes(flags & 1 != 0)
+            .raw_escapes(flags & 2 != 0)
+            .skip_unset_env(flags & 4 != 0)
+            .skip_process_quotes(flags & 8 != 0);
+        let mut reference = ShellWord::new(&lex, word, &env, true);
+        let expected = reference.process_stop_on(None, lex.raw_escapes);
+        let expected_refs = {
+            let mut r = reference.references.clone();
+            r.sort_by_key(|r| r.span.start);
+            r
+        };
+        match (lex.process_word(word, &env), expected) {
+            (Ok(got), Ok((value, _))) => {
+                assert_eq!(got.value, value, "{word:?}");
+                assert_eq!(got.references, expected_refs, "{word:?}");
+                assert_eq!(got.matched, reference.matched, "{word:?}");
+                assert_eq!(got.unmatched, reference.unmatched, "{word:?}");
+            }
+            (Err(got), Err(kind)) => assert_eq!(got.kind, kind, "{word:?}"),
+            (got, want) => panic!("{word:?}: {got:?} vs {want:?}"),
+        }
+        assert_eq!(
+            lex.variable_references(word, &env),
+            expected_refs,
+            "{word:?}"
+        );
+    }
+
+    #[test]
+    fn shortcuts_agree_on_examples() {
+        for w in [
+            "",
+            "plain/path:1.0",
+            "a$A b",
+            "${A:-x}y",
+            "\u{feff}abc",
+            "'q' \"$B\" \\$C",
+            "é$Dé",
+            "${C/\\*/x}",
+            "a\\",
+            "${A",
+        ] {
+            for flags in 0..16 {
+                agree(w, '\\', flags);
+                agree(w, '`', flags);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn shortcuts_agree(
+            word in "[$\\{\\}:+?#%/\\\\'\"`*ABCDx \n\u{feff}é0-9_=.-]{0,40}",
+            backtick in any::<bool>(),
+            flags in 0u8..16,
+        ) {
+            agree(&word, if backtick { '`' } else { '\\' }, flags);
+        }
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::bflags::FlagValue;
 use super::mount::{Device, MountSpec};
 use crate::span::Span;
-use crate::syntax::{Heredoc, Word};
+use crate::syntax::{Heredoc, Text, Word};
 
 /// `KeyValuePair` of ENV and LABEL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -259,7 +259,7 @@ pub struct Located<T> {
     pub start_line: usize,
     pub end_line: usize,
     /// The keyword as written.
-    pub keyword: String,
+    pub keyword: Text,
 }
 
 /// A heredoc of the node, for commands that need the raw attachment.
@@ -268,7 +268,7 @@ pub(crate) fn inline_files(heredocs: &[Heredoc]) -> Vec<ShellInlineFile> {
         .iter()
         .map(|h| ShellInlineFile {
             name: h.name.clone(),
-            data: h.content.clone(),
+            data: h.content.to_string(),
             chomp: h.chomp,
         })
         .collect()

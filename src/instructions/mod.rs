@@ -56,7 +56,7 @@ pub struct Stage {
     pub start_line: usize,
     pub end_line: usize,
     /// The FROM keyword as written.
-    pub keyword: String,
+    pub keyword: crate::syntax::Text,
 }
 
 /// The typed Dockerfile.

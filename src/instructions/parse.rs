@@ -9,7 +9,7 @@ use super::suggest;
 use super::Stage;
 use crate::gostr::go_quote;
 use crate::span::Span;
-use crate::syntax::{chomp_heredoc_content, parse_heredoc_word, Instruction, Keyword, Word};
+use crate::syntax::{chomp_heredoc_content, parse_heredoc_word, Instruction, Keyword, Text, Word};
 
 /// An instruction BuildKit rejects, with the span to underline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -305,8 +305,13 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                         "VOLUME specified can not be an empty string".to_string(),
                     ));
                 }
+                let value = if trimmed.len() == v.value.len() {
+                    v.value.clone()
+                } else {
+                    Text::from(trimmed)
+                };
                 volumes.push(Word {
-                    value: trimmed.to_string(),
+                    value,
                     span: v.span,
                 });
             }
@@ -324,17 +329,17 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
             let mut pairs = Vec::new();
             for a in &args {
                 let (key, value) = match a.value.split_once('=') {
-                    Some((k, v)) => {
+                    Some((k, _)) => {
                         if k.is_empty() {
                             return Err(fail("ARG names can not be blank".to_string()));
                         }
                         let eq = a.span.start + k.len();
                         let key = Word {
-                            value: k.to_string(),
+                            value: a.value.slice(0..k.len()),
                             span: Span::new(a.span.start, eq.min(a.span.end)),
                         };
                         let value = Word {
-                            value: v.to_string(),
+                            value: a.value.slice(k.len() + 1..a.value.len()),
                             span: Span::new((eq + 1).min(a.span.end), a.span.end),
                         };
                         (key, Some(value))
@@ -424,12 +429,16 @@ fn handle_json_args(args: &[Word], json: bool) -> Vec<Word> {
         .iter()
         .skip(1)
         .fold(args[0].span, |acc, w| acc.cover(w.span));
+    if let [one] = args {
+        return vec![one.clone()];
+    }
     vec![Word {
-        value: args
-            .iter()
-            .map(|w| w.value.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        value: Text::from(
+            args.iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         span,
     }]
 }
@@ -464,12 +473,11 @@ fn sources_and_dest(
                     .iter()
                     .rev()
                     .find(|h| h.name == doc.name)
-                    .map(|h| h.content.clone())
-                    .unwrap_or_default();
+                    .map_or("", |h| h.content.as_str());
                 let data = if doc.chomp {
-                    chomp_heredoc_content(&content)
+                    chomp_heredoc_content(content)
                 } else {
-                    content
+                    content.to_string()
                 };
                 source_contents.push(SourceContent {
                     path: doc.name,
@@ -548,14 +556,13 @@ fn valid_stage_name(name: &str) -> bool {
 }
 
 /// `getComment`: the text after `name ` in the first comment line that starts with it.
-fn get_comment(comments: &[String], name: &str) -> String {
+fn get_comment(comments: &[Text], name: &str) -> String {
     if name.is_empty() {
         return String::new();
     }
-    let prefix = format!("{name} ");
     comments
         .iter()
-        .find_map(|c| c.strip_prefix(&prefix))
+        .find_map(|c| c.strip_prefix(name).and_then(|r| r.strip_prefix(' ')))
         .unwrap_or_default()
         .to_string()
 }
@@ -592,7 +599,7 @@ fn parse_healthcheck(inst: &Instruction, args: &[Word]) -> Result<HealthConfig, 
     }
     let kind = if inst.json { "CMD" } else { "CMD-SHELL" };
     health.test = std::iter::once(kind.to_string())
-        .chain(cmd.into_iter().map(|w| w.value))
+        .chain(cmd.into_iter().map(|w| w.value.to_string()))
         .collect();
     let interval = |name: &str| -> Result<i64, String> {
         let Some(v) = f.get(name) else { return Ok(0) };

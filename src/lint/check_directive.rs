@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::syntax::Text;
+
 /// The parsed check options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckConfig {
@@ -93,7 +95,7 @@ fn parse_go_bool(s: &str) -> Option<bool> {
 /// The rules a `# check=skip=A,B // reason` comment directly above an instruction skips for
 /// that instruction only (`all` skips every rule). Text after a rule name (a `//` reason) is
 /// ignored.
-pub fn instruction_skips(prev_comments: &[String]) -> BTreeSet<String> {
+pub fn instruction_skips(prev_comments: &[Text]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for comment in prev_comments {
         let Some(rest) = comment.trim().strip_prefix("check") else {
@@ -143,7 +145,7 @@ mod tests {
 
     #[test]
     fn instruction_level_skip_ignores_reasons() {
-        let skips = instruction_skips(&["check=skip=SecretsUsedInArgOrEnv // why".to_string()]);
+        let skips = instruction_skips(&[Text::from("check=skip=SecretsUsedInArgOrEnv // why")]);
         assert!(skips.contains("SecretsUsedInArgOrEnv"));
         assert!(instruction_skips(&["check=skip=all // x".into()]).contains("all"));
         assert!(instruction_skips(&["a comment".into()]).is_empty());

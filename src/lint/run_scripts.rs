@@ -196,12 +196,12 @@ fn script_text(inst: &Instruction) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     } else {
-        inst.rest.clone()
+        inst.rest.to_string()
     };
     if !inst.json && !inst.heredocs.is_empty() {
         if text.trim_start().starts_with("<<") && inst.heredocs.len() == 1 {
             // `RUN <<EOF`: the heredoc is the script.
-            text = inst.heredocs[0].content.clone();
+            text = inst.heredocs[0].content.to_string();
         } else {
             // `RUN cmd <<EOF`: the shell reads the bodies after the line.
             for h in &inst.heredocs {

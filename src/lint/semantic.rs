@@ -68,7 +68,7 @@ impl Semantics {
         let mut out = Semantics::default();
         for arg in &typed.meta_args {
             for pair in &arg.value.args {
-                let name = pair.key.value.clone();
+                let name = pair.key.value.to_string();
                 let default = pair
                     .value
                     .as_ref()

@@ -336,7 +336,7 @@ impl<'a> Builder<'a> {
         env.push(("TARGETSTAGE".into(), target_name));
         for arg in &self.ins.meta_args {
             for pair in &arg.value.args {
-                let key = pair.key.value.clone();
+                let key = pair.key.value.to_string();
                 let value = if let Some(v) = self.opts.build_arg(&key) {
                     self.consumed_args.insert(key.clone());
                     Some(v.to_string())
@@ -346,7 +346,7 @@ impl<'a> Builder<'a> {
                         Ok(x) => Some(x.value),
                         Err(err) => {
                             self.error(err.to_string(), w.span);
-                            Some(w.value.clone())
+                            Some(w.value.to_string())
                         }
                     }
                 } else {
@@ -366,7 +366,7 @@ impl<'a> Builder<'a> {
             Ok(x) => x.value,
             Err(e) => {
                 self.error(e.to_string(), word.span);
-                word.value.clone()
+                word.value.to_string()
             }
         }
     }
@@ -439,7 +439,7 @@ impl<'a> Builder<'a> {
             }
             for r in refs {
                 let w = Word {
-                    value: r,
+                    value: r.into(),
                     span: Span::at(0),
                 };
                 let name = self.expand_global(&w);
@@ -577,7 +577,7 @@ impl<'a> Builder<'a> {
         let platform = match &stage.platform {
             Some(p) => {
                 let w = Word {
-                    value: p.value.clone(),
+                    value: p.value.as_str().into(),
                     span: p.span,
                 };
                 self.expand_global(&w)
@@ -1036,7 +1036,7 @@ impl<'a> Builder<'a> {
                 self.config_step(stage, state, c, onbuild, t.clone(), Some(t));
             }
             Command::Shell(s) => {
-                let sh: Vec<String> = s.shell.iter().map(|w| w.value.clone()).collect();
+                let sh: Vec<String> = s.shell.iter().map(|w| w.value.to_string()).collect();
                 state.config.shell = sh.clone();
                 let t = format!("SHELL {}", go_list(&sh));
                 self.config_step(stage, state, c, onbuild, t.clone(), Some(t));
@@ -1044,7 +1044,7 @@ impl<'a> Builder<'a> {
             Command::Arg(a) => {
                 let mut texts = Vec::new();
                 for pair in &a.args {
-                    let key = pair.key.value.clone();
+                    let key = pair.key.value.to_string();
                     let value = if let Some(v) = self.opts.build_arg(&key) {
                         self.consumed_args.insert(key.clone());
                         Some(v.to_string())
@@ -1127,7 +1127,7 @@ impl<'a> Builder<'a> {
             Command::Copy(cp) => {
                 let from = cp.from.as_ref().map(|f| {
                     let w = Word {
-                        value: f.value.clone(),
+                        value: f.value.as_str().into(),
                         span: f.span,
                     };
                     (self.expand_global(&w), f.span)
@@ -1185,7 +1185,7 @@ impl<'a> Builder<'a> {
         state: &StageState,
         cmd: &crate::instructions::CommandLine,
     ) -> Vec<String> {
-        let args: Vec<String> = cmd.args.iter().map(|w| w.value.clone()).collect();
+        let args: Vec<String> = cmd.args.iter().map(|w| w.value.to_string()).collect();
         if cmd.prepend_shell {
             let mut sh = if state.config.shell.is_empty() {
                 vec!["/bin/sh".to_string(), "-c".to_string()]
@@ -1586,7 +1586,7 @@ impl<'a> Builder<'a> {
         onbuild: bool,
         r: &crate::instructions::RunCommand,
     ) {
-        let mut args: Vec<String> = r.cmd.args.iter().map(|w| w.value.clone()).collect();
+        let mut args: Vec<String> = r.cmd.args.iter().map(|w| w.value.to_string()).collect();
         let mut script = args.join(" ");
         if !r.files.is_empty() && r.cmd.prepend_shell {
             if r.files.len() == 1
@@ -1854,5 +1854,5 @@ struct CopyFlags<'x> {
 }
 
 fn t_source(c: &Located<Command>) -> String {
-    c.keyword.clone()
+    c.keyword.to_string()
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::text::Text;
 use crate::span::Span;
 
 /// A parsed Dockerfile: the parser directives at its top, the escape token in force and the
@@ -83,13 +84,46 @@ impl Keyword {
         Keyword::Workdir,
     ];
 
-    /// The keyword for `word`, compared case-insensitively (`From` is `FROM`).
+    /// The keyword for `word`, compared case-insensitively after Unicode lower-casing, as
+    /// BuildKit's `strings.ToLower` (`From` is `FROM`; `WOR\u{212A}DIR`, with a Kelvin sign,
+    /// is `WORKDIR`). ASCII words, all real ones, are compared without allocating.
     pub fn from_word(word: &str) -> Keyword {
-        let lower = word.to_ascii_lowercase();
-        Keyword::ALL
-            .into_iter()
-            .find(|k| k.lowercase() == lower)
-            .unwrap_or(Keyword::Unknown)
+        if !word.is_ascii() {
+            let lower = word.to_lowercase();
+            return if lower.is_ascii() {
+                Keyword::from_word(&lower)
+            } else {
+                Keyword::Unknown
+            };
+        }
+        // The longest keyword has 11 letters; lower-case into a buffer and match bytes.
+        let mut buf = [0u8; 11];
+        let Some(lower) = buf.get_mut(..word.len()) else {
+            return Keyword::Unknown;
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        match &*lower {
+            b"add" => Keyword::Add,
+            b"arg" => Keyword::Arg,
+            b"cmd" => Keyword::Cmd,
+            b"copy" => Keyword::Copy,
+            b"entrypoint" => Keyword::Entrypoint,
+            b"env" => Keyword::Env,
+            b"expose" => Keyword::Expose,
+            b"from" => Keyword::From,
+            b"healthcheck" => Keyword::Healthcheck,
+            b"label" => Keyword::Label,
+            b"maintainer" => Keyword::Maintainer,
+            b"onbuild" => Keyword::Onbuild,
+            b"run" => Keyword::Run,
+            b"shell" => Keyword::Shell,
+            b"stopsignal" => Keyword::StopSignal,
+            b"user" => Keyword::User,
+            b"volume" => Keyword::Volume,
+            b"workdir" => Keyword::Workdir,
+            _ => Keyword::Unknown,
+        }
     }
 
     /// The lower-case name BuildKit uses as dispatch key (`""` for `Unknown`).
@@ -157,21 +191,21 @@ impl Keyword {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flag {
     /// The name without the dashes (`chown` for `--chown=x`).
-    pub name: String,
+    pub name: Text,
     /// The value after the first `=`, quotes and `\` escapes processed as BuildKit's
     /// `extractBuilderFlags` does; `None` for a bare `--link`. Not variable-expanded.
-    pub value: Option<String>,
+    pub value: Option<Text>,
     /// The flag word as BuildKit stores it in `Node.Flags` (`--chown=a b` for `--chown="a b"`).
-    pub processed: String,
+    pub processed: Text,
     /// The flag exactly as written in the source (over continuation lines, joined).
-    pub raw: String,
+    pub raw: Text,
     pub span: Span,
 }
 
 /// One value of BuildKit's `Node.Next` chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Word {
-    pub value: String,
+    pub value: Text,
     /// Where the value comes from. For JSON elements the span covers the quoted string;
     /// synthetic values (`=`/`""` separators of ENV/LABEL, the empty node of an unknown
     /// instruction) have an empty or one-character span at their place.
@@ -192,7 +226,7 @@ pub struct Heredoc {
     /// The leading file descriptor (`3<<EOF`), when written.
     pub fd: Option<u32>,
     /// The body lines with their line endings, exactly as in the source (not chomped).
-    pub content: String,
+    pub content: Text,
     /// The body and the terminator line.
     pub span: Span,
     /// Just the body.
@@ -203,7 +237,7 @@ pub struct Heredoc {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Instruction {
     /// The keyword as written (`From`, `run`, `FOO`).
-    pub keyword: String,
+    pub keyword: Text,
     pub kind: Keyword,
     /// The whole instruction: first line to last continuation line and heredoc bodies.
     pub span: Span,
@@ -216,7 +250,7 @@ pub struct Instruction {
     pub args: Vec<Word>,
     /// The argument text after the flags, as BuildKit passes it to the line parser
     /// (continuations joined, trimmed), with its span (start/end in the source).
-    pub rest: String,
+    pub rest: Text,
     pub rest_span: Span,
     /// Exec (JSON array) form.
     pub json: bool,
@@ -224,9 +258,9 @@ pub struct Instruction {
     /// ONBUILD's trigger instruction.
     pub onbuild: Option<Box<Instruction>>,
     /// Comment lines collected since the previous instruction (BuildKit `PrevComment`).
-    pub prev_comments: Vec<String>,
+    pub prev_comments: Vec<Text>,
     /// The logical line (continuations joined, comments dropped), BuildKit `Original`.
-    pub original: String,
+    pub original: Text,
     /// The line parser rejected this instruction (a `syntax` diagnostic was reported);
     /// `args` hold what could be recovered.
     pub syntax_error: bool,
@@ -241,5 +275,23 @@ impl Instruction {
     /// The first flag called `name`.
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_from_words() {
+        for k in Keyword::ALL {
+            assert_eq!(Keyword::from_word(k.lowercase()), k);
+            assert_eq!(Keyword::from_word(k.uppercase()), k);
+        }
+        assert_eq!(Keyword::from_word("From"), Keyword::From);
+        assert_eq!(Keyword::from_word("WOR\u{212A}DIR"), Keyword::Workdir);
+        assert_eq!(Keyword::from_word("healthchecks"), Keyword::Unknown);
+        assert_eq!(Keyword::from_word(""), Keyword::Unknown);
+        assert_eq!(Keyword::from_word("FRÖM"), Keyword::Unknown);
     }
 }

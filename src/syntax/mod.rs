@@ -42,7 +42,8 @@
 //! map back to the source), `split` (`splitCommand`/`extractBuilderFlags`), `line_parsers`
 //! (per-instruction argument parsers, `strconv.Quote`), `json_array` (`parseJSON`),
 //! `heredoc` (heredoc detection and chomping), `directives` (`# syntax=` etc.,
-//! `DetectSyntax`), `dump` (`Node.Dump`).
+//! `DetectSyntax`), `dump` (`Node.Dump`), `text` ([`Text`], the strings of the tree: ranges
+//! of a shared buffer, so a parse allocates little more than its vectors).
 //!
 //! Spans index [`Parsed::source`]: the input itself for [`parse`], the lossily decoded text
 //! for [`parse_bytes`].
@@ -56,11 +57,13 @@ mod line_parsers;
 mod logical;
 mod parser;
 mod split;
+mod text;
 
 pub use ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 pub use directives::{detect_syntax, parse_directive, DetectedDirective, DIRECTIVE_NAMES};
 pub use heredoc::{chomp_heredoc_content, heredocs_from_line, parse_heredoc_word, HeredocWord};
 pub use parser::{MAX_LINE_LEN, MAX_ONBUILD_DEPTH, NO_EMPTY_CONTINUATION, SYNTAX};
+pub use text::Text;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::{LineIndex, Span};
@@ -73,8 +76,9 @@ pub struct Parsed {
     /// discovery.
     pub diagnostics: Vec<Diagnostic>,
     pub line_index: LineIndex,
-    /// The text all spans index (equal to the input of [`parse`]).
-    pub source: String,
+    /// The text all spans index (equal to the input of [`parse`]); the tree's strings are
+    /// ranges of it.
+    pub source: Text,
 }
 
 impl Parsed {
@@ -96,12 +100,12 @@ impl Parsed {
 
 /// Parses Dockerfile text. Never fails: problems are diagnostics.
 pub fn parse(text: &str) -> Parsed {
-    let (dockerfile, diagnostics) = parser::parse_text(text);
+    let (dockerfile, diagnostics, line_starts, source) = parser::parse_text(text);
     Parsed {
         dockerfile,
         diagnostics,
-        line_index: LineIndex::new(text),
-        source: text.to_string(),
+        line_index: LineIndex::from_line_starts(line_starts, text.len()),
+        source,
     }
 }
 

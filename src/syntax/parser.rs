@@ -1,11 +1,14 @@
 //! The line loop of BuildKit's `parser.Parse`, ported with error recovery and spans.
 
+use std::sync::Arc;
+
 use super::ast::{Directive, Dockerfile, Flag, Heredoc, Instruction, Keyword, Word};
 use super::directives::DirectiveParser;
 use super::heredoc::heredocs_from_line;
-use super::line_parsers::{self as lp, Parsed as LineParsed};
+use super::line_parsers::{self as lp, Tok};
 use super::logical::LogicalLine;
 use super::split::{is_go_space, split_command};
+use super::text::Text;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
@@ -47,53 +50,92 @@ fn skip_leading_space(text: &str, start: usize, end: usize) -> usize {
 /// the instruction (no continuation).
 ///
 /// The regex is `([^E])E[ \t]*$|^E[ \t]*$`: the escape token followed only by blanks at the
-/// end of the line, not itself escaped, is removed.
+/// end of the line, not itself escaped, is removed. The escape token is ASCII (`\` or `` ` ``),
+/// so this works on bytes.
 fn trim_continuation(text: &str, start: usize, end: usize, escape: char) -> (usize, bool) {
-    let s = &text[start..end];
-    let trimmed = s.trim_end_matches([' ', '\t']);
-    let Some(without) = trimmed.strip_suffix(escape) else {
+    let b = text.as_bytes();
+    let esc = escape as u8;
+    let mut e = end;
+    while e > start && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    if e == start || b[e - 1] != esc {
         return (end, true);
-    };
-    if without.is_empty() || !without.ends_with(escape) {
-        return (start + without.len(), false);
+    }
+    let without = e - 1;
+    if without == start || b[without - 1] != esc {
+        return (without, false);
     }
     (end, true)
+}
+
+/// The physical lines of the text: `line_starts` as `start..end` ranges, `end` after the
+/// `\n` (the empty tail after a final `\n` is not a line, as with `split_inclusive`).
+struct Lines<'a> {
+    starts: &'a [usize],
+    len: usize,
+    count: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(starts: &'a [usize], len: usize) -> Self {
+        let count = match starts.last() {
+            Some(&last) if last == len => starts.len() - 1,
+            _ => starts.len(),
+        };
+        Lines { starts, len, count }
+    }
+
+    fn get(&self, i: usize) -> Option<RawLine> {
+        if i >= self.count {
+            return None;
+        }
+        Some(RawLine {
+            start: self.starts[i],
+            end: self.starts.get(i + 1).copied().unwrap_or(self.len),
+        })
+    }
 }
 
 struct Ctx<'a> {
     text: &'a str,
     escape: char,
     diagnostics: Vec<Diagnostic>,
+    /// Scratch for the line parsers' values, reused by every instruction.
+    toks: Vec<Tok>,
 }
 
+/// What [`parse_text`] returns: the tree, the diagnostics, the line starts (for the line
+/// index) and the source buffer the tree's strings share.
+pub(crate) type ParseResult = (Dockerfile, Vec<Diagnostic>, Vec<usize>, Text);
+
 /// Parses `text` (already valid UTF-8; see `parse_bytes` for raw bytes).
-pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
-    let mut lines = Vec::new();
-    let mut pos = 0;
-    for piece in text.split_inclusive('\n') {
-        lines.push(RawLine {
-            start: pos,
-            end: pos + piece.len(),
-        });
-        pos += piece.len();
-    }
+pub(crate) fn parse_text(text: &str) -> ParseResult {
+    // Where each physical line starts (BuildKit splits on `\n` only); also the line index.
+    let starts = crate::span::line_starts(text);
+    let lines = Lines::new(&starts, text.len());
+    let source: Arc<str> = Arc::from(text);
+    let mut logical = LogicalLine::new(Arc::clone(&source));
 
     let mut cx = Ctx {
         text,
         escape: '\\',
         diagnostics: Vec::new(),
+        toks: Vec::new(),
     };
     let mut directive_parser = DirectiveParser::new("#");
     let mut dockerfile = Dockerfile {
         escape: '\\',
+        // About one instruction in four lines in real files; bounded so that a huge input
+        // does not reserve much before it has shown any instruction.
+        instructions: Vec::with_capacity((lines.count / 4).min(1024) + 1),
         ..Dockerfile::default()
     };
-    let mut comments: Vec<String> = Vec::new();
+    let mut comments: Vec<Text> = Vec::new();
     let mut line_no = 0usize;
     let mut idx = 0usize;
 
-    while idx < lines.len() {
-        let raw = lines[idx];
+    while let Some(raw) = lines.get(idx) {
         idx += 1;
         check_line_length(&mut cx, raw);
         let mut start = raw.start;
@@ -102,7 +144,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         }
         let cend = content_end(text, start, raw.end);
         let lead = skip_leading_space(text, start, cend);
-        let is_comment = text[lead..cend].starts_with('#');
+        let is_comment = text.as_bytes().get(lead) == Some(&b'#') && lead < cend;
         line_no += 1;
 
         let mut was_directive = false;
@@ -141,11 +183,14 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                 // BuildKit: strings.TrimSpace(string(bytesRead[1:])) on the raw line.
                 let mut chars = text[start..raw.end].chars();
                 chars.next();
-                let comment = chars.as_str().trim_matches(is_go_space);
+                let after = chars.as_str();
+                let comment = after.trim_start_matches(is_go_space);
+                let from = raw.end - comment.len();
+                let comment = comment.trim_end_matches(is_go_space);
                 if comment.is_empty() {
                     comments.clear();
                 } else {
-                    comments.push(comment.to_string());
+                    comments.push(Text::shared(&source, from..from + comment.len()));
                 }
             }
             continue;
@@ -156,12 +201,11 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
         if is_end && first_end == lead {
             continue;
         }
-        let mut logical = LogicalLine::default();
-        logical.push(&text[lead..first_end], lead);
+        logical.reset();
+        logical.push(lead, first_end);
         let mut inst_end = cend;
         let mut has_empty_continuation = false;
-        while !is_end && idx < lines.len() {
-            let raw = lines[idx];
+        while let Some(raw) = lines.get(idx).filter(|_| !is_end) {
             idx += 1;
             check_line_length(&mut cx, raw);
             let cend = content_end(text, raw.start, raw.end);
@@ -175,7 +219,7 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             line_no += 1;
             inst_end = cend;
             let lead = skip_leading_space(text, raw.start, cend);
-            if text[lead..cend].starts_with('#') {
+            if lead < cend && text.as_bytes()[lead] == b'#' {
                 continue;
             }
             if lead == cend {
@@ -184,22 +228,23 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             }
             let (end, end_of_line) = trim_continuation(text, raw.start, cend, cx.escape);
             is_end = end_of_line;
-            logical.push(&text[raw.start..end], raw.start);
+            logical.push(raw.start, end);
         }
+        logical.finish();
         let mut span = Span::new(lead, inst_end);
         if has_empty_continuation {
             cx.diagnostics.push(Diagnostic::warning(
                 NO_EMPTY_CONTINUATION,
-                format!("Empty continuation line found in: {}", logical.text),
+                format!("Empty continuation line found in: {}", logical.text()),
                 span,
             ));
         }
 
-        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text.len(), span, 0);
+        let mut inst = new_instruction(&mut cx, &logical, 0, logical.text().len(), span, 0);
         inst.prev_comments = std::mem::take(&mut comments);
 
-        if can_contain_heredoc(&inst) && logical.text.contains("<<") {
-            match heredocs_from_line(&logical.text) {
+        if can_contain_heredoc(&inst) && has_double_less(logical.text()) {
+            match heredocs_from_line(logical.text()) {
                 Err(message) => {
                     inst.syntax_error = true;
                     cx.diagnostics
@@ -208,12 +253,10 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                 Ok(words) => {
                     for word in words {
                         let body_start = lines.get(idx).map_or(text.len(), |l| l.start);
-                        let mut content = String::new();
                         let mut terminated = false;
                         let mut body_end = body_start;
                         let mut doc_end = body_start;
-                        while idx < lines.len() {
-                            let raw = lines[idx];
+                        while let Some(raw) = lines.get(idx) {
                             idx += 1;
                             check_line_length(&mut cx, raw);
                             line_no += 1;
@@ -227,7 +270,6 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                                 doc_end = cend;
                                 break;
                             }
-                            content.push_str(&text[raw.start..raw.end]);
                             body_end = raw.end;
                             doc_end = cend;
                         }
@@ -246,7 +288,8 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
                             expand: word.expand,
                             chomp: word.chomp,
                             fd: word.fd,
-                            content,
+                            // The body lines are contiguous in the source.
+                            content: Text::shared(&source, body_start..body_end),
                             span: Span::new(body_start.min(doc_end), doc_end),
                             content_span: Span::new(body_start, body_end.max(body_start)),
                         });
@@ -274,7 +317,14 @@ pub(crate) fn parse_text(text: &str) -> (Dockerfile, Vec<Diagnostic>) {
             Span::at(text.len()),
         ));
     }
-    (dockerfile, cx.diagnostics)
+    let whole = Text::shared(&source, 0..text.len());
+    (dockerfile, cx.diagnostics, starts, whole)
+}
+
+/// Whether `text` contains `<<` (a heredoc is possible).
+fn has_double_less(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'<'))
 }
 
 /// BuildKit's `AddChild` line numbers, also on ONBUILD triggers (nested ones included).
@@ -322,48 +372,69 @@ fn new_instruction(
     span: Span,
     depth: usize,
 ) -> Instruction {
-    let text = logical.text.as_str();
+    let text = logical.text();
     let split = split_command(text, from, to);
-    let keyword = text[split.cmd.0..split.cmd.1].to_string();
-    let kind = Keyword::from_word(&keyword.to_lowercase());
+    let keyword = logical.text_of(split.cmd.0, split.cmd.1);
+    let kind = Keyword::from_word(&keyword);
     let (rs, re) = split.rest;
     let escape = cx.escape;
 
     let flags = split
         .flags
-        .iter()
+        .into_iter()
         .map(|f| {
-            let body = f.processed.strip_prefix("--").unwrap_or(&f.processed);
-            let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (body.to_string(), None),
+            let raw = logical.text_of(f.start, f.end);
+            // The processed word is usually the word as written (no quotes or escapes).
+            let processed = if f.processed == raw.as_str() {
+                raw.clone()
+            } else {
+                Text::from(f.processed)
+            };
+            let body_start = if processed.starts_with("--") { 2 } else { 0 };
+            let (name, value) = match processed[body_start..].find('=') {
+                Some(eq) => (
+                    processed.slice(body_start..body_start + eq),
+                    Some(processed.slice(body_start + eq + 1..processed.len())),
+                ),
+                None => (processed.slice(body_start..processed.len()), None),
             };
             Flag {
                 name,
                 value,
-                processed: f.processed.clone(),
-                raw: text[f.start..f.end].to_string(),
+                processed,
+                raw,
                 span: logical.span(f.start, f.end),
             }
         })
         .collect();
 
     let mut onbuild = None;
+    // The values go to the file's scratch vector, then once into `args` at their exact size.
+    let mut toks: Vec<Tok> = std::mem::take(&mut cx.toks);
+    toks.clear();
+    let out = &mut toks;
     let result: lp::LineResult = match kind {
         Keyword::Add | Keyword::Copy | Keyword::Volume => {
-            lp::parse_maybe_json_to_list(text, rs, re)
+            lp::parse_maybe_json_to_list(text, rs, re, out)
         }
         Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Shell => {
-            lp::parse_maybe_json(text, rs, re)
+            lp::parse_maybe_json(text, rs, re, out)
         }
-        Keyword::Arg => Ok(lp::parse_name_or_name_val(text, rs, re, escape)),
-        Keyword::Env => lp::parse_name_val(text, rs, re, "ENV", escape),
-        Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape),
-        Keyword::Expose | Keyword::From => Ok(lp::parse_strings_whitespace_delimited(text, rs, re)),
+        Keyword::Arg => {
+            lp::parse_name_or_name_val(text, rs, re, escape, out);
+            Ok(false)
+        }
+        Keyword::Env => lp::parse_name_val(text, rs, re, "ENV", escape, out),
+        Keyword::Label => lp::parse_name_val(text, rs, re, "LABEL", escape, out),
+        Keyword::Expose | Keyword::From => {
+            lp::parse_strings_whitespace_delimited(text, rs, re, out);
+            Ok(false)
+        }
         Keyword::Maintainer | Keyword::User | Keyword::Workdir | Keyword::StopSignal => {
-            Ok(lp::parse_string(text, rs, re))
+            lp::parse_string(rs, re, out);
+            Ok(false)
         }
-        Keyword::Healthcheck => lp::parse_health_config(text, rs, re),
+        Keyword::Healthcheck => lp::parse_health_config(text, rs, re, out),
         Keyword::Onbuild => {
             if rs < re && depth >= MAX_ONBUILD_DEPTH {
                 // BuildKit recurses without limit (and its instructions layer rejects any
@@ -378,35 +449,37 @@ fn new_instruction(
                 if failed {
                     Err(String::new())
                 } else {
-                    Ok(LineParsed::default())
+                    Ok(false)
                 }
             } else {
-                Ok(LineParsed::default())
+                Ok(false)
             }
         }
-        Keyword::Unknown => Ok(LineParsed {
-            toks: vec![(String::new(), rs, rs)],
-            json: false,
-        }),
+        Keyword::Unknown => {
+            out.push((None, rs, rs));
+            Ok(false)
+        }
     };
-    let (parsed, syntax_error) = match result {
-        Ok(p) => (p, false),
+    let (json, syntax_error) = match result {
+        Ok(json) => (json, false),
         Err(message) => {
             if !message.is_empty() {
                 cx.diagnostics
                     .push(Diagnostic::error(SYNTAX, message, span));
             }
-            (LineParsed::default(), true)
+            toks.clear();
+            (false, true)
         }
     };
-    let args = parsed
-        .toks
-        .into_iter()
-        .map(|(value, s, e)| Word {
-            value,
-            span: logical.span(s, e),
-        })
-        .collect();
+    let mut args = Vec::with_capacity(toks.len());
+    args.extend(toks.drain(..).map(|(value, s, e)| Word {
+        value: match value {
+            Some(decoded) => Text::from(decoded),
+            None => logical.text_of(s, e),
+        },
+        span: logical.span(s, e),
+    }));
+    cx.toks = toks;
     Instruction {
         keyword,
         kind,
@@ -416,13 +489,13 @@ fn new_instruction(
         end_line: 0,
         flags,
         args,
-        rest: text[rs..re].to_string(),
+        rest: logical.text_of(rs, re),
         rest_span: logical.span(rs, re),
-        json: parsed.json,
+        json,
         heredocs: Vec::new(),
         onbuild,
         prev_comments: Vec::new(),
-        original: text[from..to].to_string(),
+        original: logical.text_of(from, to),
         syntax_error,
     }
 }

@@ -2,17 +2,20 @@
 //! the leading `--flag` words and the rest of a logical line, with byte offsets.
 
 /// Whitespace as Go's `unicode.IsSpace` (identical to Rust's `char::is_whitespace`).
+#[inline(always)]
 pub(crate) fn is_go_space(c: char) -> bool {
     c.is_whitespace()
 }
 
 /// `unicode.IsSpace(rune(b))` on a single byte, as BuildKit applies it byte by byte:
 /// besides ASCII whitespace this also matches 0x85 and 0xA0.
+#[inline(always)]
 pub(crate) fn is_go_space_byte(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xA0)
 }
 
 /// `[\t\v\f\r ]`, BuildKit's `reWhitespace`.
+#[inline(always)]
 pub(crate) fn is_re_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
 }

@@ -81,11 +81,11 @@ pub fn graph(parsed: &Parsed, build_args: &[(String, String)]) -> Graph {
     for arg in &typed.meta_args {
         {
             for pair in &arg.value.args {
-                let name = pair.key.value.clone();
+                let name = pair.key.value.to_string();
                 let default = pair.value.as_ref().map(|v| {
                     lex.process_word(&v.value, &env)
                         .map(|x| x.value)
-                        .unwrap_or_else(|_| v.value.clone())
+                        .unwrap_or_else(|_| v.value.to_string())
                 });
                 let given = build_args.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
                 if let Some(value) = given.or(default.as_ref()) {
@@ -113,7 +113,7 @@ pub fn graph(parsed: &Parsed, build_args: &[(String, String)]) -> Graph {
         let base = lex
             .process_word(&stage.base.value, &env)
             .map(|x| x.value)
-            .unwrap_or_else(|_| stage.base.value.clone());
+            .unwrap_or_else(|_| stage.base.value.to_string());
         let source = match stages
             .iter()
             .position(|s| s.name.as_deref() == Some(base.to_ascii_lowercase().as_str()))
@@ -166,7 +166,7 @@ pub fn graph(parsed: &Parsed, build_args: &[(String, String)]) -> Graph {
         stages.push(StageNode {
             index,
             name: stage.name.clone(),
-            base_written: stage.base.value.clone(),
+            base_written: stage.base.value.to_string(),
             base,
             line: stage.start_line,
         });

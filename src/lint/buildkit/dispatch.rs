@@ -99,7 +99,7 @@ fn apply(cx: &LintContext<'_>, state: &mut DispatchState, command: &Command) {
         }
         Command::Arg(arg) => {
             for pair in &arg.args {
-                let name = pair.key.value.clone();
+                let name = pair.key.value.to_string();
                 let value = match cx.options.build_arg(&name) {
                     Some(v) => Some(v.to_string()),
                     None => match &pair.value {

@@ -30,7 +30,7 @@ pub fn expose_ports(
     for p in ports {
         match cx.lex.process_words(&p.value, env) {
             Ok(words) => out.extend(words),
-            Err(_) => out.push(p.value.clone()),
+            Err(_) => out.push(p.value.to_string()),
         }
     }
     out

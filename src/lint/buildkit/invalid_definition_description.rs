@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 use crate::lint::context::{LintContext, Report};
 use crate::lint::rule::{RuleDoc, RuleSet};
 use crate::span::Span;
+use crate::syntax::Text;
 
 pub const DOC: RuleDoc = RuleDoc {
     code: "InvalidDefinitionDescription",
@@ -19,7 +20,7 @@ pub const DOC: RuleDoc = RuleDoc {
     off_by_default: true,
 };
 
-fn validate(out: &mut Report, span: Span, kind: &str, keys: &[&str], comments: &[String]) {
+fn validate(out: &mut Report, span: Span, kind: &str, keys: &[&str], comments: &[Text]) {
     let (Some(last), Some(first_key)) = (comments.last(), keys.first()) else {
         return;
     };

@@ -53,7 +53,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
             Keyword::From if !h.onbuild => {
                 let b = base_image(h.inst);
                 from_images.push(b.name.to_string());
-                current = Some((h.inst.rest.clone(), b.alias.map(str::to_string)));
+                current = Some((h.inst.rest.to_string(), b.alias.map(str::to_string)));
             }
             Keyword::Run => {
                 if let Some(run) = h.script(cx) {

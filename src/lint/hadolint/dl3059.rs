@@ -29,7 +29,12 @@ pub fn check(cx: &LintContext<'_>, out: &mut Report) {
             previous = None;
             continue;
         }
-        let flags: Vec<String> = h.inst.flags.iter().map(|f| f.processed.clone()).collect();
+        let flags: Vec<String> = h
+            .inst
+            .flags
+            .iter()
+            .map(|f| f.processed.to_string())
+            .collect();
         let count = h.script(cx).map_or(0, |r| r.commands.len());
         if let Some((prev_flags, prev_count)) = &previous {
             if *prev_flags == flags && count <= 1 && *prev_count <= 1 {
