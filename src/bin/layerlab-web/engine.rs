@@ -283,13 +283,19 @@ impl Engine {
                     }
                 };
                 let decode_ms = crate::dom::now_ms() - start;
-                self.0.on_event.emit(EngineEvent::Analyzed {
-                    seq,
-                    analysis,
-                    advice,
-                    ms,
-                    decode_ms,
-                });
+                // Decoding was this task; the app's update and render run in the next one, so
+                // that neither nears the 50 ms of a long task on a big build.
+                let on_event = self.0.on_event.clone();
+                gloo::timers::callback::Timeout::new(0, move || {
+                    on_event.emit(EngineEvent::Analyzed {
+                        seq,
+                        analysis,
+                        advice,
+                        ms,
+                        decode_ms,
+                    })
+                })
+                .forget();
             }
             Response::Progress {
                 id,
