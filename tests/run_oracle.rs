@@ -9,14 +9,16 @@
 //! `etc/hostname`, `etc/hosts`, `etc/resolv.conf`); BuildKit does not, so those entries are
 //! left out of the comparison.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+mod oracle_support;
 
 use layerlab::catalog::base_images::Distro;
 use layerlab::fs::{Content, LayerDiff, Meta, Tree};
 use layerlab::image::{write_layer_tar, TarOptions};
 use layerlab::simulate::run::{simulate_run, RunInput};
 use layerlab::simulate::{Catalogs, Certainty};
+use oracle_support::{golden_layers, tar_listing, WhiteoutMode};
 
 const APPLETS: &str = "sh mkdir echo printf rm touch cp mv ln chmod chown cat tee tar gzip ls rmdir true false id test install";
 const BUILDAH_RUNTIME: &[&str] = &[
@@ -61,19 +63,7 @@ fn busybox_base() -> Tree {
 }
 
 fn golden(name: &str) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(oracle_dir().join("golden").join(format!("{name}.txt")))
-        .expect("golden");
-    let mut layers: Vec<Vec<String>> = Vec::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        if line.starts_with("layer ") {
-            layers.push(Vec::new());
-        } else if let Some(layer) = layers.last_mut() {
-            layer.push(line.to_string());
-        }
-    }
+    let mut layers = golden_layers(&oracle_dir().join("golden").join(format!("{name}.txt")));
     // Drop buildah's runtime entries, and `etc` when only they put it there.
     for layer in &mut layers {
         layer.retain(|line| {
@@ -85,58 +75,6 @@ fn golden(name: &str) -> Vec<Vec<String>> {
         }
     }
     layers
-}
-
-fn listing(tar_bytes: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut archive = tar::Archive::new(tar_bytes);
-    for entry in archive.entries().expect("tar") {
-        let mut e = entry.expect("entry");
-        let h = e.header().clone();
-        let name = e
-            .path()
-            .expect("path")
-            .to_string_lossy()
-            .trim_end_matches('/')
-            .to_string();
-        let base = name.rsplit('/').next().unwrap_or("");
-        let ty = h.entry_type();
-        let t = if base.starts_with(".wh.") {
-            "wh"
-        } else if ty.is_dir() {
-            "d"
-        } else if ty.is_symlink() {
-            "l"
-        } else if ty.is_hard_link() {
-            "h"
-        } else {
-            "f"
-        };
-        let size = if t == "f" { h.size().unwrap_or(0) } else { 0 };
-        let mode = if t == "wh" {
-            0
-        } else {
-            h.mode().unwrap_or(0) & 0o7777
-        };
-        let mut line = format!(
-            "{name} {t} {mode:o} {} {} {size}",
-            h.uid().unwrap_or(0),
-            h.gid().unwrap_or(0)
-        );
-        if t == "l" || t == "h" {
-            let target = e
-                .link_name()
-                .ok()
-                .flatten()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            line.push_str(&format!(" -> {target}"));
-        }
-        let mut sink = Vec::new();
-        let _ = e.read_to_end(&mut sink);
-        out.push(line);
-    }
-    out
 }
 
 /// Simulates the case's RUNs; one listing per RUN layer (`None` when a layer is not exact).
@@ -165,7 +103,7 @@ fn simulate_case(name: &str) -> Vec<Option<Vec<String>>> {
         }
         let diff = LayerDiff::between(&lower, &tree);
         let tar = write_layer_tar(&diff, &TarOptions::fixed(0)).expect("exact layers have bytes");
-        layers.push(Some(listing(&tar)));
+        layers.push(Some(tar_listing(&tar, WhiteoutMode::Zero)));
     }
     layers
 }

@@ -10,11 +10,13 @@
 //! buildah layer carries for it is accepted.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+mod oracle_support;
 
 use layerlab::context::Context;
 use layerlab::simulate::{build, BuildOptions, Catalogs};
+use oracle_support::{golden_layers, tar_listing, WhiteoutMode};
 
 /// Cases whose Dockerfile has RUN: they pass once `simulate::run` simulates busybox's
 /// `mkdir`, `echo >`, `ln -s`, `rm` and `chmod` (the RUN developer's part).
@@ -38,75 +40,7 @@ fn oracle_dir() -> PathBuf {
 }
 
 fn golden(name: &str) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(oracle_dir().join("golden").join(format!("{name}.txt")))
-        .expect("golden");
-    let mut layers: Vec<Vec<String>> = Vec::new();
-    for line in text.lines() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if line.starts_with("layer ") {
-            layers.push(Vec::new());
-            continue;
-        }
-        let mut f: Vec<String> = line.split(' ').map(str::to_string).collect();
-        if f.len() >= 3 {
-            let mode = u32::from_str_radix(&f[2], 8).unwrap_or(0) & 0o7777;
-            f[2] = format!("{mode:o}");
-        }
-        if let Some(l) = layers.last_mut() {
-            l.push(f.join(" "));
-        }
-    }
-    layers
-}
-
-fn listing(tar_bytes: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut archive = tar::Archive::new(tar_bytes);
-    for entry in archive.entries().expect("tar") {
-        let mut e = entry.expect("entry");
-        let h = e.header().clone();
-        let name = e
-            .path()
-            .expect("path")
-            .to_string_lossy()
-            .trim_end_matches('/')
-            .to_string();
-        let base = name.rsplit('/').next().unwrap_or("");
-        let ty = h.entry_type();
-        let t = if base.starts_with(".wh.") {
-            "wh"
-        } else if ty.is_dir() {
-            "d"
-        } else if ty.is_symlink() {
-            "l"
-        } else if ty.is_hard_link() {
-            "h"
-        } else {
-            "f"
-        };
-        let size = if t == "f" { h.size().unwrap_or(0) } else { 0 };
-        let mut line = format!(
-            "{name} {t} {:o} {} {} {size}",
-            h.mode().unwrap_or(0) & 0o7777,
-            h.uid().unwrap_or(0),
-            h.gid().unwrap_or(0)
-        );
-        if t == "l" || t == "h" {
-            let target = e
-                .link_name()
-                .ok()
-                .flatten()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            line.push_str(&format!(" -> {target}"));
-        }
-        let mut sink = Vec::new();
-        let _ = e.read_to_end(&mut sink);
-        out.push(line);
-    }
-    out
+    golden_layers(&oracle_dir().join("golden").join(format!("{name}.txt")))
 }
 
 /// The case's layer listings and the WORKDIR directories (tar paths) whose layers were left out.
@@ -146,7 +80,7 @@ fn simulate_case(name: &str) -> Result<(Vec<Vec<String>>, Vec<String>), String> 
         let tar = layer
             .tar()
             .ok_or_else(|| format!("layer {} not known: {:?}", i + 1, layer.missing_reason()))?;
-        out.push(listing(&tar));
+        out.push(tar_listing(&tar, WhiteoutMode::AsWritten));
     }
     Ok((out, workdirs))
 }
