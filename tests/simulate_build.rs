@@ -360,3 +360,26 @@ fn facade_reports_each_finding_once() {
         .count();
     assert_eq!(undefined, 1, "{:?}", a.diagnostics);
 }
+
+/// A build whose layers exceed the eager limit still has every layer's diff_id (streamed);
+/// only the config and manifest digests, which need gzip, wait for an export, and the report
+/// says so in words a user understands.
+#[test]
+fn a_big_build_has_its_layer_digests_and_says_why_the_image_digests_wait() {
+    let size = (layerlab::simulate::EAGER_DIGEST_LIMIT + (1 << 20)) as usize;
+    let ctx = Context::from_files([("big.bin", vec![7u8; size])]).expect("context");
+    let text = "FROM scratch\nCOPY big.bin /\nCOPY big.bin /again.bin\n";
+    let mut b = simulate(text, &ctx, &BuildOptions::default(), None);
+    assert!(!b.has_errors(), "{:?}", b.diagnostics);
+    let eager: Vec<Option<String>> = b.layers.iter().map(|l| l.diff_id.clone()).collect();
+    assert!(eager.iter().all(Option::is_some), "{eager:?}");
+    assert!(b.artifacts.manifest_digest.is_none());
+    let why = b.artifacts.missing.join("; ");
+    assert!(why.contains("gzip") && why.contains("export"), "{why}");
+    assert!(!why.contains("compute_digests"), "{why}");
+    // An export computes the rest; the diff_ids are the same.
+    b.compute_digests();
+    assert!(b.artifacts.manifest_digest.is_some());
+    let full: Vec<Option<String>> = b.layers.iter().map(|l| l.diff_id.clone()).collect();
+    assert_eq!(eager, full);
+}

@@ -1826,8 +1826,11 @@ impl<'a> Builder<'a> {
         if built_bytes <= EAGER_DIGEST_LIMIT {
             build.compute_digests();
         } else {
+            build.fill_layer_digests();
             build.artifacts.missing.push(format!(
-                "digests of {built_bytes} bytes of built layers not computed yet (call compute_digests)"
+                "the config and manifest digests need the layers gzip-compressed ({} of built \
+                 layers): an export computes them",
+                crate::image::human_size(built_bytes)
             ));
         }
         let _ = &self.done;

@@ -48,10 +48,10 @@ pub struct Build {
     pub(crate) catalogs_fingerprint: String,
 }
 
-/// Built layers whose content is at most this many bytes get their digests at once; larger
-/// builds compute them on demand ([`Build::compute_digests`]), so a simulation of a big
-/// context does not spend the time of hashing every layer tar (which is streamed into the
-/// hasher, never held whole).
+/// Every built layer gets its diff_id at once (its tar is streamed into the hasher, never
+/// held whole). The image's config and manifest digests also need every layer gzip-compressed
+/// (gzip runs at 12–16 MB/s): a build whose built layers hold at most this many bytes gets them
+/// at once, a larger one on demand ([`Build::compute_digests`], which exports call).
 pub const EAGER_DIGEST_LIMIT: u64 = 64 << 20;
 
 /// A layer of the final image: inherited, or built by a step (tar written lazily).
@@ -373,10 +373,17 @@ impl Build {
             .collect()
     }
 
-    /// Writes every built layer's tar, fills in the layers' `diff_id`s and the artifacts
-    /// (config and manifest digests). Done by [`crate::simulate::build`] itself unless the
+    /// Fills in the layers' `diff_id`s and computes the artifacts (config and manifest
+    /// digests, which gzip every layer). Done by [`crate::simulate::build`] itself unless the
     /// built layers exceed [`EAGER_DIGEST_LIMIT`].
     pub fn compute_digests(&mut self) {
+        self.fill_layer_digests();
+        self.artifacts = super::report::artifacts(self);
+    }
+
+    /// Fills in the built layers' `diff_id`s (each tar streamed into sha256 once; a layer
+    /// reused from the previous build keeps its digest), or why a layer has none.
+    pub(crate) fn fill_layer_digests(&mut self) {
         for (report, layer) in self.layers.iter_mut().zip(&self.final_layers) {
             if let FinalLayer::Built(b) = layer {
                 let layer = b.layer();
@@ -384,7 +391,6 @@ impl Build {
                 report.unknown_reason = layer.missing_reason().filter(|_| report.diff_id.is_none());
             }
         }
-        self.artifacts = super::report::artifacts(self);
     }
 
     /// Config, manifest and layer descriptors (gzip, as `docker build` pushes), when every
