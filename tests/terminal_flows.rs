@@ -119,6 +119,9 @@ fn a_second_build_is_cached_and_keeps_the_id() {
 fn a_changed_file_rebuilds_from_its_copy_and_leaves_a_dangling_image() {
     let mut s = Session::new();
     s.run("docker build -t app .");
+    // The second build is a minute later (images list newest first; equal times would be
+    // ordered by ID).
+    s.now += 60;
     s.context = Context::from_files([
         ("app.py", b"print('changed')\n".to_vec()),
         (

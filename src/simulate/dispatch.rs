@@ -1815,18 +1815,30 @@ impl<'a> Builder<'a> {
             parts: self.parts,
             catalogs_fingerprint: self.catalogs.fingerprint(),
         };
+        // The bytes a gzip of the built layers would read (estimated sizes of unknown
+        // content cannot be gzipped, and do not count).
         let built_bytes: u64 = build
             .final_layers
             .iter()
             .map(|l| match l {
-                FinalLayer::Built(b) => b.diff.content_size().bytes,
+                FinalLayer::Built(b) => {
+                    let size = b.diff.content_size();
+                    if size.exact {
+                        size.bytes
+                    } else {
+                        0
+                    }
+                }
                 FinalLayer::Base(_) => 0,
             })
             .sum();
-        if built_bytes <= EAGER_DIGEST_LIMIT {
-            build.compute_digests();
+        build.fill_layer_digests();
+        // Without every layer's diff_id the image digests are not computable whatever the
+        // size, and saying why costs nothing; with them, they need every layer gzipped.
+        let every_layer_known = build.image_layers().iter().all(|l| l.diff_id().is_ok());
+        if built_bytes <= EAGER_DIGEST_LIMIT || !every_layer_known {
+            build.artifacts = super::report::artifacts(&build);
         } else {
-            build.fill_layer_digests();
             build.artifacts.missing.push(format!(
                 "the config and manifest digests need the layers gzip-compressed ({} of built \
                  layers): an export computes them",
