@@ -1,6 +1,6 @@
 //! Error texts, lexer options, reference spans and the nesting bound of `layerlab::expand`.
 
-use layerlab::expand::{Env, ExpandErrorKind, Lex, MAX_NESTING};
+use layerlab::expand::{Env, ExpandErrorKind, Lex, MAX_EXPANSION_BYTES, MAX_NESTING};
 
 fn env() -> Env {
     Env::from_slice(&["FOO=foo", "EMPTY=", "SPACE=a  b"])
@@ -207,4 +207,26 @@ fn ten_thousand_deep_nesting_is_bounded() {
         })
         .expect("spawn");
     handle.join().expect("no stack overflow");
+}
+
+/// Nested replace-alls multiply lengths: eight levels over a 10-character value would make a
+/// 100 MB word (the fuzzer found a variant that asked for gigabytes). The expansion stops at
+/// `MAX_EXPANSION_BYTES` with an error naming the variable, in bounded time and memory; a
+/// result under the limit still expands.
+#[test]
+fn nested_replace_alls_are_bounded() {
+    let env = Env::from_slice(&["TEN=aaaaaaaaaa"]);
+    let lex = Lex::new('\\');
+    let nest = |levels: usize| "${TEN//?/".repeat(levels) + "x" + &"}".repeat(levels);
+    let small = lex
+        .process_word(&nest(3), &env)
+        .expect("1,000 bytes expand");
+    assert_eq!(small.value, "x".repeat(1000));
+    let err = lex.process_word(&nest(8), &env).expect_err("too long");
+    assert_eq!(err.kind, ExpandErrorKind::TooLong { name: "TEN".into() });
+    assert!(
+        err.to_string()
+            .contains(&format!("longer than {MAX_EXPANSION_BYTES} bytes")),
+        "{err}"
+    );
 }

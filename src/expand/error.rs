@@ -29,6 +29,9 @@ pub enum ExpandErrorKind {
     /// limit (Go stacks grow); a browser tab's stack does not, so the playground refuses
     /// instead of crashing.
     TooDeep,
+    /// A `${NAME//pattern/replacement}` whose result would be longer than
+    /// [`crate::expand::MAX_EXPANSION_BYTES`] (nested replace-alls multiply lengths).
+    TooLong { name: String },
 }
 
 impl fmt::Display for ExpandErrorKind {
@@ -59,6 +62,11 @@ impl fmt::Display for ExpandErrorKind {
                 f,
                 "variable substitutions nested more than {} levels deep",
                 super::MAX_NESTING
+            ),
+            Self::TooLong { name } => write!(
+                f,
+                "the replacement in ${{{name}/…}} would make a word longer than {} bytes",
+                super::MAX_EXPANSION_BYTES
             ),
         }
     }

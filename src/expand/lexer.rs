@@ -13,6 +13,11 @@ use super::unicode_class::{is_digit, is_letter};
 /// read: `${a:-${b:-x}}` is two). Real Dockerfiles use two or three.
 pub const MAX_NESTING: usize = 64;
 
+/// The longest result one `${NAME//pattern/replacement}` may produce. A replacement can
+/// contain another substitution, so nested replace-alls multiply lengths (a few KB of input
+/// could ask for gigabytes); BuildKit has no limit, the playground stops with an error.
+pub const MAX_EXPANSION_BYTES: usize = 1 << 20;
+
 /// The lexer's settings (BuildKit's `Lex`). Cheap to copy; holds no state between calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lex {
@@ -573,11 +578,21 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
                 }
                 let value = value.unwrap_or_default();
-                pattern::replace(&pattern, &value, &replacement, replace_all).map_err(|e| {
-                    ExpandErrorKind::InvalidPattern {
+                pattern::replace(
+                    &pattern,
+                    &value,
+                    &replacement,
+                    replace_all,
+                    MAX_EXPANSION_BYTES,
+                )
+                .map_err(|e| match e {
+                    pattern::ReplaceError::BadEscape(e) => ExpandErrorKind::InvalidPattern {
                         pattern,
                         escaped: e.escaped,
-                    }
+                    },
+                    pattern::ReplaceError::TooLong => ExpandErrorKind::TooLong {
+                        name: name.to_string(),
+                    },
                 })
             }
             _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),

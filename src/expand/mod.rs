@@ -47,5 +47,5 @@ mod unicode_class;
 
 pub use env::{Env, EnvLookup};
 pub use error::{ExpandError, ExpandErrorKind};
-pub use lexer::{Expansion, Lex, VarRef, MAX_NESTING};
+pub use lexer::{Expansion, Lex, VarRef, MAX_EXPANSION_BYTES, MAX_NESTING};
 pub use pattern::reverse_pattern;

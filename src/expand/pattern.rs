@@ -213,14 +213,15 @@ pub(crate) fn replace(
     value: &str,
     replacement: &str,
     all: bool,
-) -> Result<String, BadEscape> {
-    let compiled = ShellPattern::compile(pattern, true)?;
+    max_len: usize,
+) -> Result<String, ReplaceError> {
+    let compiled = ShellPattern::compile(pattern, true).map_err(ReplaceError::BadEscape)?;
     let text: Vec<char> = value.chars().collect();
     // Byte offset of every character index (plus the end).
     let mut offsets: Vec<usize> = value.char_indices().map(|(i, _)| i).collect();
     offsets.push(value.len());
     if !all {
-        return Ok(match compiled.find_at(&text, 0, false) {
+        let out = match compiled.find_at(&text, 0, false) {
             Some((start, end)) => format!(
                 "{}{}{}",
                 &value[..offsets[start]],
@@ -228,7 +229,12 @@ pub(crate) fn replace(
                 &value[offsets[end]..]
             ),
             None => value.to_string(),
-        });
+        };
+        return if out.len() > max_len {
+            Err(ReplaceError::TooLong)
+        } else {
+            Ok(out)
+        };
     }
     let mut out = String::new();
     let mut last_match_end = 0;
@@ -242,6 +248,9 @@ pub(crate) fn replace(
         if end > last_match_end || start == 0 {
             expand_template(&mut out, replacement, &value[offsets[start]..offsets[end]]);
         }
+        if out.len() > max_len {
+            return Err(ReplaceError::TooLong);
+        }
         last_match_end = end;
         if search + 1 > end {
             search += 1;
@@ -250,7 +259,19 @@ pub(crate) fn replace(
         }
     }
     out.push_str(&value[offsets[last_match_end]..]);
+    if out.len() > max_len {
+        return Err(ReplaceError::TooLong);
+    }
     Ok(out)
+}
+
+/// Why [`replace`] failed.
+#[derive(Debug)]
+pub(crate) enum ReplaceError {
+    /// The pattern has a bad escape.
+    BadEscape(BadEscape),
+    /// The result would be longer than the limit.
+    TooLong,
 }
 
 /// Go's `Regexp.Expand` for a regexp whose only group is the whole match.
@@ -316,13 +337,25 @@ mod tests {
     #[test]
     fn replacements() {
         assert_eq!(
-            replace("/?/", "/a/foo/b/c.txt", "/", true).unwrap(),
+            replace("/?/", "/a/foo/b/c.txt", "/", true, usize::MAX).unwrap(),
             "/foo/c.txt"
         );
-        assert_eq!(replace("", "xxyy", "ww", false).unwrap(), "wwxxyy");
-        assert_eq!(replace("", "ab", "-", true).unwrap(), "-a-b-");
-        assert_eq!(replace("b", "abc", "[$0${0}$$]", true).unwrap(), "a[bb$]c");
-        assert_eq!(replace("b", "abc", "$x", true).unwrap(), "ac");
+        assert_eq!(
+            replace("", "xxyy", "ww", false, usize::MAX).unwrap(),
+            "wwxxyy"
+        );
+        assert_eq!(replace("", "ab", "-", true, usize::MAX).unwrap(), "-a-b-");
+        assert_eq!(
+            replace("b", "abc", "[$0${0}$$]", true, usize::MAX).unwrap(),
+            "a[bb$]c"
+        );
+        assert_eq!(replace("b", "abc", "$x", true, usize::MAX).unwrap(), "ac");
+        // Past the limit: an error, not a huge string.
+        assert!(matches!(
+            replace("", "abcd", "xyz", true, 8),
+            Err(ReplaceError::TooLong)
+        ));
+        assert_eq!(replace("", "ab", "-", true, 5).unwrap(), "-a-b-");
     }
 
     #[test]
