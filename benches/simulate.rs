@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 use layerlab::context::Context;
 use layerlab::simulate::{build, Build, BuildOptions, Catalogs};
 
+mod support;
+use support::{load_average, thread_cpu};
+
 fn vm_hwm_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
@@ -26,40 +29,6 @@ fn vm_hwm_kib() -> Option<u64> {
         .find(|l| l.starts_with("VmHWM:"))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".to_string())
-}
-
-/// CPU time this thread has run (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`): far steadier than
-/// the wall clock on a shared machine.
-#[cfg(target_os = "linux")]
-fn thread_cpu() -> Option<Duration> {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: glibc's clock_gettime writes one timespec (two 64-bit fields on the 64-bit
-    // Linux targets this runs on) to the valid pointer it is given.
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu() -> Option<Duration> {
-    None
 }
 
 fn median(v: &mut [Duration]) -> Duration {
