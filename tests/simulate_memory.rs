@@ -7,28 +7,12 @@
 use layerlab::context::Context;
 use layerlab::simulate::{build, BuildOptions, Catalogs};
 
+mod common;
+use common::{reset_peak, rss};
+
 const FILES: usize = 2_000;
 const FILE_SIZE: usize = 40 * 1024; // 2,000 × 40 KiB = 80 MiB
 const CONTEXT_BYTES: u64 = (FILES * FILE_SIZE) as u64;
-
-/// Resident set size and its peak, in bytes (VmRSS, VmHWM).
-fn rss() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb * 1024)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// Resets the peak RSS to the current RSS (Linux >= 4.0).
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
 
 /// Distinct, incompressible contents (xorshift).
 fn context() -> Context {

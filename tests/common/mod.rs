@@ -30,3 +30,22 @@ pub fn shared_dir() -> Option<PathBuf> {
 pub fn shared(rel: &str) -> Option<PathBuf> {
     shared_dir().map(|d| d.join(rel))
 }
+
+/// Resident set size and its peak, in bytes (VmRSS, VmHWM).
+pub fn rss() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Resets the peak RSS to the current RSS (Linux >= 4.0).
+pub fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
