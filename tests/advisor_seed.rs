@@ -173,7 +173,7 @@ fn applying_every_fix_gives_a_smaller_image_with_fewer_layers() {
 #[test]
 fn seed_optimized_has_nothing_major_left() {
     let catalogs = Catalogs::bundled();
-    let (text, ctx) = gallery("seed-optimized");
+    let (text, ctx) = gallery("seed-optimised");
     let (b, advice) = advice_for(&text, &ctx, &catalogs);
     print(&advice);
     assert!(!b.has_errors(), "{:?}", b.diagnostics);
