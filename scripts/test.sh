@@ -17,6 +17,9 @@ if [ ! -d "$LAYERLAB_SHARED" ]; then
   exit 1
 fi
 
+# CI builds once from a clean clone: the incremental cache would only take disk space.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
+
 logs="$(mktemp -d)"
 passed=0
 failed=0
