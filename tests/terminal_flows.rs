@@ -607,3 +607,53 @@ fn build_flags_file_build_args_no_cache() {
     );
     assert!(s.store.images.is_empty());
 }
+
+#[test]
+fn inspect_shows_the_whole_runtime_config_the_build_made() {
+    let mut s = Session::new();
+    s.dockerfile = "FROM scratch\nCOPY app.py /\n\
+        HEALTHCHECK --interval=5s --retries=2 CMD [\"/app.py\", \"--health\"]\n\
+        ONBUILD COPY . /src\nCMD [\"/app.py\"]\n"
+        .into();
+    let out = s.run("docker build -q -t full .");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let (parsed, typed) = layerlab::instructions::parse_text(&s.dockerfile);
+    let sim = layerlab::simulate::build(
+        &parsed,
+        &typed,
+        &s.context,
+        &layerlab::simulate::BuildOptions {
+            epoch: NOW,
+            ..Default::default()
+        },
+        &s.catalog,
+        None,
+    );
+    let expected: serde_json::Value =
+        serde_json::from_str(&sim.image_config().config.to_json().to_compact()).expect("json");
+    assert!(expected["Healthcheck"].is_object() && expected["OnBuild"].is_array());
+    let inspect = s.run("docker inspect full");
+    let v: serde_json::Value = serde_json::from_str(&inspect.stdout).expect("json");
+    // docker inspect shows the container-config shape (Hostname, Tty, …) around the image's
+    // own settings: every setting of the image config is there with the same value.
+    for (key, value) in expected.as_object().expect("object") {
+        assert_eq!(&v[0]["Config"][key], value, "{key}: {}", inspect.stdout);
+    }
+}
+
+#[test]
+fn a_store_saved_before_healthcheck_and_onbuild_were_kept_still_loads() {
+    let mut s = Session::new();
+    s.run("docker build -t app .");
+    let mut saved = serde_json::to_value(&s.store).expect("store json");
+    for image in saved["images"].as_array_mut().expect("images") {
+        let config = image["config"].as_object_mut().expect("config");
+        for key in ["args_escaped", "healthcheck", "on_build"] {
+            assert!(config.remove(key).is_some(), "{key} is saved now");
+        }
+    }
+    let old: ImageStore = serde_json::from_value(saved).expect("an old store loads");
+    assert_eq!(old.images.len(), 1);
+    assert_eq!(old.images[0].config.healthcheck, None);
+    assert!(old.images[0].config.on_build.is_empty());
+}

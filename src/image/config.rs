@@ -113,6 +113,29 @@ pub struct ImageConfig {
     pub history: Vec<HistoryEntry>,
 }
 
+impl ImageConfig {
+    /// A config as BuildKit writes one: no author, OS version, OS features or variant.
+    pub fn new(
+        created: Option<Timestamp>,
+        os: String,
+        architecture: String,
+        config: RunConfig,
+        history: Vec<HistoryEntry>,
+    ) -> ImageConfig {
+        ImageConfig {
+            created,
+            author: String::new(),
+            architecture,
+            os,
+            os_version: String::new(),
+            os_features: Vec::new(),
+            variant: String::new(),
+            config,
+            history,
+        }
+    }
+}
+
 fn strings(v: &[String]) -> GoJson {
     GoJson::strings(Some(v))
 }

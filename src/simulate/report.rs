@@ -82,46 +82,52 @@ pub fn image_config(
     epoch: i64,
 ) -> ImageConfig {
     let created = Some(Timestamp::from_secs(epoch));
-    ImageConfig {
+    let history = history
+        .iter()
+        .map(|h| HistoryEntry {
+            created,
+            created_by: h.created_by.clone(),
+            author: String::new(),
+            comment: h.comment.clone(),
+            empty_layer: h.empty_layer,
+        })
+        .collect();
+    ImageConfig::new(
         created,
-        author: String::new(),
-        architecture: c.architecture.clone(),
-        os: c.os.clone(),
-        os_version: String::new(),
-        os_features: Vec::new(),
-        variant: String::new(),
-        config: RunConfig {
-            user: c.user.clone(),
-            exposed_ports: c.exposed_ports.clone(),
-            env: c.env.clone(),
-            entrypoint: c.entrypoint.clone(),
-            cmd: c.cmd.clone(),
-            volumes: c.volumes.clone(),
-            working_dir: c.working_dir.clone(),
-            labels: c.labels.clone(),
-            stop_signal: c.stop_signal.clone(),
-            args_escaped,
-            healthcheck: health.map(|h| crate::image::Healthcheck {
-                test: h.test.clone(),
-                interval_ns: h.interval_ns,
-                timeout_ns: h.timeout_ns,
-                start_period_ns: h.start_period_ns,
-                start_interval_ns: h.start_interval_ns,
-                retries: i64::from(h.retries),
-            }),
-            on_build: c.on_build.clone(),
-            shell: c.shell.clone(),
-        },
-        history: history
-            .iter()
-            .map(|h| HistoryEntry {
-                created,
-                created_by: h.created_by.clone(),
-                author: String::new(),
-                comment: h.comment.clone(),
-                empty_layer: h.empty_layer,
-            })
-            .collect(),
+        c.os.clone(),
+        c.architecture.clone(),
+        run_config(c, health, args_escaped),
+        history,
+    )
+}
+
+/// The `config` object of the final image.
+fn run_config(
+    c: &FinalConfig,
+    health: Option<&crate::instructions::HealthConfig>,
+    args_escaped: bool,
+) -> RunConfig {
+    RunConfig {
+        user: c.user.clone(),
+        exposed_ports: c.exposed_ports.clone(),
+        env: c.env.clone(),
+        entrypoint: c.entrypoint.clone(),
+        cmd: c.cmd.clone(),
+        volumes: c.volumes.clone(),
+        working_dir: c.working_dir.clone(),
+        labels: c.labels.clone(),
+        stop_signal: c.stop_signal.clone(),
+        args_escaped,
+        healthcheck: health.map(|h| crate::image::Healthcheck {
+            test: h.test.clone(),
+            interval_ns: h.interval_ns,
+            timeout_ns: h.timeout_ns,
+            start_period_ns: h.start_period_ns,
+            start_interval_ns: h.start_interval_ns,
+            retries: i64::from(h.retries),
+        }),
+        on_build: c.on_build.clone(),
+        shell: c.shell.clone(),
     }
 }
 

@@ -621,28 +621,19 @@ fn stored_image(
         }
     }
     let c = &sim.config;
-    let config = StoredConfig {
-        user: c.user.clone(),
-        exposed_ports: c.exposed_ports.clone(),
-        env: c.env.clone(),
-        entrypoint: c.entrypoint.clone(),
-        cmd: c.cmd.clone(),
-        volumes: c.volumes.clone(),
-        working_dir: c.working_dir.clone(),
-        labels: c.labels.clone(),
-        stop_signal: c.stop_signal.clone(),
-        shell: c.shell.clone(),
-        os: if c.os.is_empty() {
+    let config = StoredConfig::new(
+        &sim.image_config().config,
+        if c.os.is_empty() {
             "linux".into()
         } else {
             c.os.clone()
         },
-        architecture: if c.architecture.is_empty() {
+        if c.architecture.is_empty() {
             "amd64".into()
         } else {
             c.architecture.clone()
         },
-    };
+    );
     let mut added: BTreeSet<String> = BTreeSet::new();
     for l in sim.layers.iter().filter(|l| !l.from_base) {
         for ch in &l.changes {
@@ -712,6 +703,7 @@ pub fn stored_from_catalog(image: &BaseImage, familiar: &str) -> StoredImage {
         shell: Vec::new(),
         os: image.os.clone(),
         architecture: image.architecture.clone(),
+        ..StoredConfig::default()
     };
     let layers: Vec<StoredLayer> = image
         .layers

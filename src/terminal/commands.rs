@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::catalog::base_images::LookupError;
 use crate::catalog::reference::ImageReference;
-use crate::image::config::{HistoryEntry, ImageConfig, RunConfig, Timestamp};
+use crate::image::config::{HistoryEntry, ImageConfig, Timestamp};
 use crate::image::manifest::{
     manifest_bytes, Descriptor, MEDIA_TYPE_CONFIG, MEDIA_TYPE_LAYER_GZIP,
 };
@@ -360,42 +360,24 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
 }
 
 fn image_config(image: &StoredImage) -> ImageConfig {
-    let c = &image.config;
-    ImageConfig {
-        created: Some(Timestamp::from_secs(image.created)),
-        author: String::new(),
-        architecture: c.architecture.clone(),
-        os: c.os.clone(),
-        os_version: String::new(),
-        os_features: Vec::new(),
-        variant: String::new(),
-        config: RunConfig {
-            user: c.user.clone(),
-            exposed_ports: c.exposed_ports.clone(),
-            env: c.env.clone(),
-            entrypoint: c.entrypoint.clone(),
-            cmd: c.cmd.clone(),
-            volumes: c.volumes.clone(),
-            working_dir: c.working_dir.clone(),
-            labels: c.labels.clone(),
-            stop_signal: c.stop_signal.clone(),
-            args_escaped: false,
-            healthcheck: None,
-            on_build: Vec::new(),
-            shell: c.shell.clone(),
-        },
-        history: image
-            .history
-            .iter()
-            .map(|h| HistoryEntry {
-                created: h.created.map(Timestamp::from_secs),
-                created_by: h.created_by.clone(),
-                author: String::new(),
-                comment: h.comment.clone(),
-                empty_layer: h.empty_layer,
-            })
-            .collect(),
-    }
+    let history = image
+        .history
+        .iter()
+        .map(|h| HistoryEntry {
+            created: h.created.map(Timestamp::from_secs),
+            created_by: h.created_by.clone(),
+            author: String::new(),
+            comment: h.comment.clone(),
+            empty_layer: h.empty_layer,
+        })
+        .collect();
+    ImageConfig::new(
+        Some(Timestamp::from_secs(image.created)),
+        image.config.os.clone(),
+        image.config.architecture.clone(),
+        image.config.run_config(),
+        history,
+    )
 }
 
 /// `docker inspect` / `docker image inspect`.

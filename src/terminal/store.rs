@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::image::{Healthcheck, RunConfig};
+
 /// How well a layer's size is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +62,55 @@ pub struct StoredConfig {
     pub shell: Vec<String>,
     pub os: String,
     pub architecture: String,
+    /// Stores saved before these three were kept have none of them: they read as unset.
+    #[serde(default)]
+    pub args_escaped: bool,
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    #[serde(default)]
+    pub on_build: Vec<String>,
+}
+
+impl StoredConfig {
+    /// What the store keeps of an image config's runtime settings.
+    pub fn new(run: &RunConfig, os: String, architecture: String) -> StoredConfig {
+        StoredConfig {
+            user: run.user.clone(),
+            exposed_ports: run.exposed_ports.clone(),
+            env: run.env.clone(),
+            entrypoint: run.entrypoint.clone(),
+            cmd: run.cmd.clone(),
+            volumes: run.volumes.clone(),
+            working_dir: run.working_dir.clone(),
+            labels: run.labels.clone(),
+            stop_signal: run.stop_signal.clone(),
+            shell: run.shell.clone(),
+            os,
+            architecture,
+            args_escaped: run.args_escaped,
+            healthcheck: run.healthcheck.clone(),
+            on_build: run.on_build.clone(),
+        }
+    }
+
+    /// The image config's `config` object again (`docker inspect`).
+    pub fn run_config(&self) -> RunConfig {
+        RunConfig {
+            user: self.user.clone(),
+            exposed_ports: self.exposed_ports.clone(),
+            env: self.env.clone(),
+            entrypoint: self.entrypoint.clone(),
+            cmd: self.cmd.clone(),
+            volumes: self.volumes.clone(),
+            working_dir: self.working_dir.clone(),
+            labels: self.labels.clone(),
+            stop_signal: self.stop_signal.clone(),
+            args_escaped: self.args_escaped,
+            healthcheck: self.healthcheck.clone(),
+            on_build: self.on_build.clone(),
+            shell: self.shell.clone(),
+        }
+    }
 }
 
 /// A local image.
