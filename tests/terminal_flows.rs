@@ -50,6 +50,22 @@ impl Session {
         };
         terminal::execute(line, &mut self.store, workspace, &self.catalog, self.now)
     }
+
+    /// The engine's simulation of the session's Dockerfile, as the build at NOW sees it.
+    fn simulate(&self) -> layerlab::simulate::Build {
+        let (parsed, typed) = layerlab::instructions::parse_text(&self.dockerfile);
+        layerlab::simulate::build(
+            &parsed,
+            &typed,
+            &self.context,
+            &layerlab::simulate::BuildOptions {
+                epoch: NOW,
+                ..Default::default()
+            },
+            &self.catalog,
+            None,
+        )
+    }
 }
 
 #[test]
@@ -523,18 +539,7 @@ fn an_exact_build_gets_the_real_image_id_and_inspect_shows_diff_ids() {
     let out = s.run("docker build -q -t exact .");
     assert_eq!(out.status, 0, "{}", out.stderr);
     // -q prints only the ID; it is the config digest of the simulation (every byte known).
-    let (parsed, typed) = layerlab::instructions::parse_text(&s.dockerfile);
-    let sim = layerlab::simulate::build(
-        &parsed,
-        &typed,
-        &s.context,
-        &layerlab::simulate::BuildOptions {
-            epoch: NOW,
-            ..Default::default()
-        },
-        &s.catalog,
-        None,
-    );
+    let sim = s.simulate();
     let digest = sim.artifacts.config_digest.clone().expect("exact build");
     assert_eq!(out.stdout, format!("{digest}\n"));
     let inspect = s.run("docker inspect exact");
@@ -617,18 +622,7 @@ fn inspect_shows_the_whole_runtime_config_the_build_made() {
         .into();
     let out = s.run("docker build -q -t full .");
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let (parsed, typed) = layerlab::instructions::parse_text(&s.dockerfile);
-    let sim = layerlab::simulate::build(
-        &parsed,
-        &typed,
-        &s.context,
-        &layerlab::simulate::BuildOptions {
-            epoch: NOW,
-            ..Default::default()
-        },
-        &s.catalog,
-        None,
-    );
+    let sim = s.simulate();
     let expected: serde_json::Value =
         serde_json::from_str(&sim.image_config().config.to_json().to_compact()).expect("json");
     assert!(expected["Healthcheck"].is_object() && expected["OnBuild"].is_array());

@@ -1839,11 +1839,7 @@ impl<'a> Builder<'a> {
         if built_bytes <= EAGER_DIGEST_LIMIT || !every_layer_known {
             build.artifacts = super::report::artifacts(&build);
         } else {
-            build.artifacts.missing.push(format!(
-                "the config and manifest digests need the layers gzip-compressed ({} of built \
-                 layers): an export computes them",
-                crate::image::human_size(built_bytes)
-            ));
+            build.artifacts.deferred_bytes = Some(built_bytes);
         }
         let _ = &self.done;
         let _ = (self.hashes, self.parsed, self.catalogs);

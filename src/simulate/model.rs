@@ -307,8 +307,13 @@ pub struct HistoryRow {
 pub struct ArtifactsReport {
     pub config_digest: Option<String>,
     pub manifest_digest: Option<String>,
-    /// Layers (1-based, as in the export error) whose digest cannot be computed, with why.
+    /// Why the digests cannot be computed: layers (1-based, as in the export error) whose
+    /// digest is not known, with why, or that no stage is built.
     pub missing: Vec<String>,
+    /// Set when the digests can be computed but wait for an export: the bytes of built
+    /// layers that must be gzip-compressed first (more than [`EAGER_DIGEST_LIMIT`]).
+    #[serde(default)]
+    pub deferred_bytes: Option<u64>,
 }
 
 /// A layer built by a step: its diff and (lazily) its tar.

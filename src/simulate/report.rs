@@ -147,6 +147,7 @@ pub fn artifacts(build: &Build) -> ArtifactsReport {
             config_digest: None,
             manifest_digest: None,
             missing,
+            deferred_bytes: None,
         };
     }
     match build.artifacts(Compression::Gzip) {
@@ -154,11 +155,13 @@ pub fn artifacts(build: &Build) -> ArtifactsReport {
             config_digest: Some(a.config.digest.as_str().to_string()),
             manifest_digest: Some(a.manifest.digest.as_str().to_string()),
             missing: Vec::new(),
+            deferred_bytes: None,
         },
         Err(e) => ArtifactsReport {
             config_digest: None,
             manifest_digest: None,
             missing: vec![e.to_string()],
+            deferred_bytes: None,
         },
     }
 }

@@ -14,7 +14,7 @@ use crate::simulate::{Build, Catalogs};
 
 use super::build::{self, canonical, familiar_tag, BuildRequest, Workspace};
 use super::remote::{RegistryTarget, RemotePush};
-use super::store::{ImageStore, RegistryEntry, SizeKnowledge, StoredImage};
+use super::store::{ImageStore, RegistryEntry, SizeKnowledge, StoredHistory, StoredImage};
 use super::Output;
 
 /// Go's `text/tabwriter` with minwidth 10, padding 3, as the Docker CLI's tables (the last
@@ -305,17 +305,7 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
         Err(e) => return daemon_error(e),
     };
     let image = &store.images[n];
-    let entries: Vec<HistoryEntry> = image
-        .history
-        .iter()
-        .map(|h| HistoryEntry {
-            created: h.created.map(Timestamp::from_secs),
-            created_by: h.created_by.clone(),
-            author: String::new(),
-            comment: h.comment.clone(),
-            empty_layer: h.empty_layer,
-        })
-        .collect();
+    let entries: Vec<HistoryEntry> = image.history.iter().map(StoredHistory::entry).collect();
     let sizes: Vec<RowSize> = image
         .history
         .iter()
@@ -360,17 +350,7 @@ pub fn history(args: &[String], store: &ImageStore, now: i64) -> Output {
 }
 
 fn image_config(image: &StoredImage) -> ImageConfig {
-    let history = image
-        .history
-        .iter()
-        .map(|h| HistoryEntry {
-            created: h.created.map(Timestamp::from_secs),
-            created_by: h.created_by.clone(),
-            author: String::new(),
-            comment: h.comment.clone(),
-            empty_layer: h.empty_layer,
-        })
-        .collect();
+    let history = image.history.iter().map(StoredHistory::entry).collect();
     ImageConfig::new(
         Some(Timestamp::from_secs(image.created)),
         image.config.os.clone(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::image::{Healthcheck, RunConfig};
+use crate::image::{Healthcheck, HistoryEntry, RunConfig, Timestamp};
 
 /// How well a layer's size is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,19 @@ pub struct StoredHistory {
     /// Size of the layer this step made (`None` for an empty layer).
     pub size: Option<u64>,
     pub size_knowledge: SizeKnowledge,
+}
+
+impl StoredHistory {
+    /// The image config's `history` entry for this step.
+    pub fn entry(&self) -> HistoryEntry {
+        HistoryEntry {
+            created: self.created.map(Timestamp::from_secs),
+            created_by: self.created_by.clone(),
+            author: String::new(),
+            comment: self.comment.clone(),
+            empty_layer: self.empty_layer,
+        }
+    }
 }
 
 /// One filesystem layer of a stored image.

@@ -234,9 +234,11 @@ fn build_layers(props: &BuildLayersProps) -> Html {
             }
             if !build.artifacts.missing.is_empty() {
                 <details class="missing">
-                    <summary>{ format!("Image digests not computable ({} layer{} not known)", build.artifacts.missing.len(), if build.artifacts.missing.len() == 1 { "" } else { "s" }) }</summary>
+                    <summary>{ "Image digests not computable" }</summary>
                     <ul>{ for build.artifacts.missing.iter().map(|m| html! { <li>{ m }</li> }) }</ul>
                 </details>
+            } else if let Some(bytes) = build.artifacts.deferred_bytes {
+                <p class="missing">{ format!("Image digests: computed on export (the {} of built layers are gzip-compressed first; every layer's diff_id is above)", human_size(bytes)) }</p>
             }
         </div>
     }

@@ -282,6 +282,16 @@ fn print_text(b: &Build, out: &mut dyn Write) {
         (Some(c), Some(m)) => {
             let _ = writeln!(out, "\nimage id {c}\nmanifest {m}");
         }
+        _ if b.artifacts.missing.is_empty() => {
+            if let Some(bytes) = b.artifacts.deferred_bytes {
+                let _ = writeln!(
+                    out,
+                    "\nimage digests: computed by an export (the {} of built layers are \
+                     gzip-compressed first)",
+                    layerlab::image::human_size(bytes)
+                );
+            }
+        }
         _ => {
             let _ = writeln!(out, "\nimage digests not computable:");
             for m in &b.artifacts.missing {
