@@ -197,6 +197,8 @@ pub struct App {
     check_wanted: bool,
     /// How long the last checks took (here or in the worker).
     checks_ms: f64,
+    /// The engine has sent results (until then the result panels say it is loading).
+    has_results: bool,
     /// The parse of the text last shown (the same `Shared` text).
     parsed: Option<(Shared<String>, Rc<syntax::Parsed>)>,
 }
@@ -278,6 +280,7 @@ impl Component for App {
             check_wanted: false,
             checks_ms: 0.0,
             parsed: None,
+            has_results: false,
         };
         if let Some(reason) = app.engine.failure() {
             app.banner = Some((true, no_engine(&reason)));
@@ -599,7 +602,7 @@ impl Component for App {
         };
         // Until the engine module has loaded (and sent its first result), the panels that show
         // its results say so rather than look empty.
-        let waiting = !self.engine.is_ready() && self.build_view.build.is_none();
+        let waiting = !self.has_results;
         let loading = |what: &str| match self.engine.failure() {
             Some(reason) => {
                 html! { <p class="empty engine-failed" role="alert">{ no_engine(&reason) }</p> }
@@ -728,8 +731,12 @@ impl Component for App {
                     } else {
                         <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
                     }
-                    <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
-                        a.instructions.len(), a.layer_count(), errors, warnings) }</span>
+                    if self.has_results {
+                        <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
+                            a.instructions.len(), a.layer_count(), errors, warnings) }</span>
+                    } else {
+                        <span class="counts" role="status">{ "no results yet" }</span>
+                    }
                     <span class="muted">{ "simulated build, no daemon" }</span>
                     if let Some(reason) = self.engine.failure() {
                         <span class="engine-failed" title={reason}>{ "engine: not running" }</span>
@@ -931,6 +938,7 @@ impl App {
 
     /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
     fn finish(&mut self, analysis: Analysis) {
+        self.has_results = true;
         mark("layerlab:finish-start");
         // The checks of this text were shown already (the simulation's result follows them):
         // its parse, colours and graph are current.
