@@ -64,8 +64,9 @@ mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // embed.html loads the same bundle: it starts the widget instead of the playground, once
-    // the base-image catalog is in (its first result is reported to the host page at once).
+    // embed.html loads the same page module: it starts the widget instead of the playground,
+    // once the base-image catalog's bytes are in (the widget's worker gets them before its
+    // first evaluation, whose result is reported to the host page).
     if embed::is_embed_page() {
         wasm_bindgen_futures::spawn_local(async {
             // Without the catalog the widget still works, with every base image unknown.
