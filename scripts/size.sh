@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the size of what a browser downloads (wasm, js, css: raw, gzip, brotli) from dist/.
+# Prints the size of what a browser downloads (wasm, js, css: raw, gzip, brotli) from dist/:
+# the page's first render (page module), the engine module (loaded by the workers), the sum.
 # Build first: trunk build --release --offline=true
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

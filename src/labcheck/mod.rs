@@ -22,7 +22,7 @@ mod parse;
 
 pub use parse::{parse_checks, parse_checks_value, ChecksError, MAX_CHECKS};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
 use crate::context::Context;
@@ -32,7 +32,7 @@ use crate::terminal::build::{build, BuildOutcome, BuildRequest, Workspace};
 use crate::terminal::{ImageStore, SizeKnowledge, StoredImage};
 
 /// One check as the author wrote it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Check {
     /// The Dockerfile adds at most `value` filesystem layers to the final image.
@@ -58,7 +58,7 @@ pub enum Check {
 }
 
 /// A check with its optional label.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckSpec {
     #[serde(flatten)]
     pub check: Check,
@@ -66,7 +66,7 @@ pub struct CheckSpec {
 }
 
 /// The outcome of one check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -75,7 +75,7 @@ pub enum Status {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub passed: bool,
     pub status: Status,

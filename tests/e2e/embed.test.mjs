@@ -111,10 +111,17 @@ test('the JS API is on window.wasmBindings', async () => {
   const checks = await page.evaluate(() => window.wasmBindings.evaluateChecks(
     'FROM alpine:3.20\nEXPOSE 80\n', {}, '[{"type":"exposes","port":80}]'));
   assert.deepEqual(checks.map((c) => [c.passed, c.label]), [[true, 'Exposes 80/tcp']]);
-  const bad = await page.evaluate(() => {
-    try { window.wasmBindings.evaluateChecks('FROM alpine', {}, '[1]'); return 'no error'; } catch (e) { return String(e); }
+  const bad = await page.evaluate(async () => {
+    try { await window.wasmBindings.evaluateChecks('FROM alpine', {}, '[1]'); return 'no error'; } catch (e) { return String(e); }
   });
   assert.equal(bad, 'lab checks: check 1: expected an object with a "type"');
   assert.equal(await page.evaluate(() => window.wasmBindings.version()), '0.1.0');
+  // The engine module as a library, imported by any page of the origin (docs/EMBEDDING.md).
+  const direct = await page.evaluate(async () => {
+    const api = await import('./layerlab-api.js');
+    const r = await api.analyze('FROM scratch\nCOPY a.txt /\n', { 'a.txt': 'x' });
+    return [await api.version(), r.layer_count, r.build.ok];
+  });
+  assert.deepEqual(direct, ['0.1.0', 1, true]);
   await context.close();
 });

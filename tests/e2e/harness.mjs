@@ -58,13 +58,18 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** Opens the playground in a fresh browser context (empty storage) and waits for the app. */
+/** Opens the playground in a fresh browser context (empty storage) and waits for the app and
+ * the engine's first results. */
 export async function openApp(browser, url, { width = 1280, height = 800, colorScheme = 'light', hash = '' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(url + hash);
   await page.waitForSelector('.status');
+  // The page renders before the engine module has loaded in its worker: wait for its first
+  // results (or for it to say it cannot run).
+  await page.waitForSelector('.status .engine-worker, .status .engine-failed', { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('.status')?.dataset.pending, null, { timeout: 30000 });
   return { context, page, errors };
 }
 

@@ -99,8 +99,9 @@ test('share links carry the Dockerfile and small text files; hostile and damaged
   const check = await watchAttacks(page2);
   await page2.goto(url);
   await page2.waitForSelector('.status');
+  // The engine's worker reads the link (the page has no deflate), then the text is replaced.
+  await page2.waitForSelector('.banner:has-text("Loaded the shared Dockerfile")');
   assert.equal(await page2.inputValue('#dockerfile'), dockerfile);
-  assert.match(await page2.textContent('.banner'), /Loaded the shared Dockerfile/);
   await selectTab(page2, 'context');
   assert.deepEqual(await page2.$$eval('.ctx-row', (rs) => rs.map((r) => r.dataset.path)), ['app.py', 'requirements.txt']);
   // The fragment is removed from the address bar: a reload keeps local edits.

@@ -1,9 +1,11 @@
 //! The playground's top-level component: holds the workspace (Dockerfile text, build context,
 //! analysis) and lays out the top bar, the editor, the tabbed result panes and the status bar.
 //!
-//! The heavy work (the build simulation, uploads, exports) runs in the engine's worker
-//! (`engine.rs`, `worker.rs`); the checks (parse and lint) stay here for instant underlines.
-//! When the worker cannot start, everything runs on the main thread as before.
+//! The engine runs in its worker (`engine.rs`; the engine module, `layerlab-engine`): the
+//! checks (parse, instructions, lint) in a checks worker, the build simulation and advice,
+//! uploads, exports and the terminal in the main one. This page only parses for the colours
+//! and the stage graph, and renders. Until the engine module has loaded, the result panels
+//! say so (the editor, the tabs and the text are there at once).
 //!
 //! Typing never waits for the engine: each keystroke only updates the text (colours and
 //! underlines computed for the previous text are carried over the edit), and the analysis
@@ -13,14 +15,10 @@ use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 
 use layerlab::advisor::{self, Advice};
-use layerlab::analysis::{analyze, analyze_with_context, Analysis, SharedBuild};
-use layerlab::catalog::base_images::BaseImageCatalog;
+use layerlab::analysis::{Analysis, SharedBuild};
 use layerlab::catalog::distro_data::PackageDataset;
-use layerlab::catalog::packages::PackageCatalog;
 use layerlab::context::Context;
 use layerlab::diagnostic::Severity;
-use layerlab::image::{docker_save, oci_layout, Compression};
-use layerlab::simulate::{BuildOptions, Catalogs};
 use layerlab::syntax;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -32,16 +30,17 @@ use crate::editor::{insert_text, Editor, Mark, LINE_PX};
 use crate::engine::{self, Engine, EngineEvent};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
-use crate::image_view::{ImageView, REFERENCE};
+use crate::image_view::ImageView;
 use crate::layers_view::LayersView;
 use crate::problems_view::ProblemsView;
-use crate::protocol::ContextOp;
+use crate::protocol::share_limits::{MAX_FILE_BYTES, MAX_URL_CHARS, PREFIX, WARN_URL_CHARS};
+use crate::protocol::{ContextOp, ImageFacts};
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
 use crate::terminal_view::TerminalView;
 use crate::textops::{byte_to_utf16, Edit};
-use crate::{dom, idb, share, storage, workspace};
+use crate::{dom, idb, storage, workspace};
 
 /// Quiet time after a keystroke before the analysis runs.
 const DEBOUNCE_MS: u32 = 90;
@@ -51,10 +50,6 @@ const MAX_WAIT_MS: u32 = 400;
 /// the checks run at each pause, the simulation once typing has stopped for `SIMULATE_IDLE_MS`.
 const SLOW_SIMULATION_MS: f64 = 120.0;
 const SIMULATE_IDLE_MS: u32 = 1200;
-/// Checks slower than this (or of a text longer than `CHECKS_OFF_THREAD_BYTES`) run in the
-/// checks worker; faster ones here, so small Dockerfiles get their underlines at once.
-const CHECKS_OFF_THREAD_MS: f64 = 16.0;
-const CHECKS_OFF_THREAD_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -120,7 +115,8 @@ pub enum Msg {
     SetTarget(Option<usize>),
     SetEpoch(i64),
     SetBuildArg((String, String)),
-    CatalogLoaded(Result<&'static BaseImageCatalog, String>),
+    /// The base-image catalog's bytes (fetched here, parsed by the workers).
+    CatalogLoaded(Result<Rc<[u8]>, String>),
     PackagesLoaded(PackageDataset, Result<Vec<u8>, String>),
     JumpLine(usize),
     /// Apply the fix of the advice at this index (with this id).
@@ -145,6 +141,8 @@ pub struct App {
     /// What the Layers and Image panels get: they read only the build, so this changes when
     /// the build does (or, without a build, with the analysis), not at every check.
     build_view: Shared<Analysis>,
+    /// The Image panel's content for the build in `build_view` (computed in the worker).
+    image: Shared<Option<ImageFacts>>,
     tokens: Shared<Vec<Token>>,
     marks: Shared<Vec<Mark>>,
     graph: Shared<Graph>,
@@ -164,6 +162,8 @@ pub struct App {
     /// The build epoch (SOURCE_DATE_EPOCH): every layer entry's and history's time.
     epoch: i64,
     share: Option<ShareLink>,
+    /// The share link asked of the worker last.
+    share_id: u64,
     banner: Option<(bool, String)>,
     debounce: Option<Timeout>,
     max_wait: Option<Timeout>,
@@ -175,16 +175,14 @@ pub struct App {
     highlight_timer: Option<Timeout>,
     /// The Debian package indexes were requested (they are fetched when a RUN uses apt).
     packages_requested: bool,
-    /// Catalog data arrived since the last simulation (its cached steps are stale).
-    catalogs_changed: bool,
-    /// Base images (fetched after the first render) for the simulation.
-    catalogs: Rc<Catalogs>,
+    /// The base-image catalog is in (the package indexes are asked for after it).
+    base_images_loaded: bool,
     /// The advisor's advice, computed once per simulated build.
     advice: Shared<Vec<Advice>>,
     /// The build and the text the advice was computed for.
     advice_build: Option<SharedBuild>,
     advice_text: Shared<String>,
-    /// The engine's worker (or, when it could not start, the main thread).
+    /// The engine's worker.
     engine: Engine,
     /// The simulation asked of the worker: its number and text.
     in_flight: Option<(u64, Shared<String>)>,
@@ -199,10 +197,10 @@ pub struct App {
     check_wanted: bool,
     /// How long the last checks took (here or in the worker).
     checks_ms: f64,
+    /// The engine has sent results (until then the result panels say it is loading).
+    has_results: bool,
     /// The parse of the text last shown (the same `Shared` text).
     parsed: Option<(Shared<String>, Rc<syntax::Parsed>)>,
-    /// Package indexes given to the worker unparsed (parsed here only if it stops).
-    package_bytes: Vec<(PackageDataset, Vec<u8>)>,
 }
 
 impl Component for App {
@@ -211,51 +209,25 @@ impl Component for App {
 
     fn create(ctx: &yew::Context<Self>) -> Self {
         let seed = &EXAMPLES[0];
-        let mut text = storage::load_dockerfile().unwrap_or_else(|| seed.dockerfile.to_string());
-        let mut context = workspace::seed(seed.files);
+        let text = storage::load_dockerfile().unwrap_or_else(|| seed.dockerfile.to_string());
+        let context = workspace::seed(seed.files);
         let mut banner = None;
-        let mut context_touched = false;
-        // A share link wins over the saved work (and is removed from the address bar so a
-        // reload keeps the edits made since).
-        if let Some(hash) =
-            location_hash().filter(|h| h.starts_with(&format!("#{}", share::PREFIX)))
-        {
-            match share::decode(&hash) {
-                Ok(shared) => {
-                    text = shared.dockerfile;
-                    let files = shared
-                        .files
-                        .into_iter()
-                        .map(|(p, t)| (p, t.into_bytes()))
-                        .collect();
-                    match workspace::with_files(&Context::new(), files) {
-                        Ok(c) => context = c,
-                        Err(e) => {
-                            banner =
-                                Some((true, format!("The shared files could not be loaded: {e}")))
-                        }
-                    }
-                    context_touched = true;
-                    storage::save_dockerfile(&text);
-                    banner.get_or_insert((false, "Loaded the shared Dockerfile.".to_string()));
-                }
-                Err(e) => {
-                    banner = Some((
-                        true,
-                        format!(
-                            "This share link cannot be opened: {e}. Your saved work is unchanged."
-                        ),
-                    ))
-                }
-            }
+        let context_touched = false;
+        // A share link wins over the saved work once the worker has read it (the page has no
+        // deflate); it is removed from the address bar at once, so a reload keeps the edits
+        // made since.
+        let share_link = location_hash().filter(|h| h.starts_with(&format!("#{}", PREFIX)));
+        if share_link.is_some() {
             clear_hash();
+            banner = Some((false, "Opening the shared link…".to_string()));
         }
-        if !context_touched {
-            let link = ctx.link().clone();
-            idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
-        }
+        let link = ctx.link().clone();
+        idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
         let engine = Engine::start(ctx.link().callback(Msg::Engine));
         engine.replace_context(&context, context_touched);
+        if let Some(fragment) = share_link {
+            engine.open_share(&fragment);
+        }
         let dark = match storage::load_theme().as_deref() {
             Some("dark") => true,
             Some(_) => false,
@@ -271,6 +243,7 @@ impl Component for App {
             text,
             analysis: Shared::default(),
             build_view: Shared::default(),
+            image: Shared::default(),
             tokens: Shared::default(),
             marks: Shared::default(),
             graph: Shared::default(),
@@ -287,16 +260,16 @@ impl Component for App {
             build_args: Vec::new(),
             epoch: 0,
             share: None,
+            share_id: 0,
             banner,
             debounce: None,
             max_wait: None,
-            catalogs: Rc::new(Catalogs::new(None)),
+            base_images_loaded: false,
             full_ms: 0.0,
             simulation_pending: false,
             simulate_timer: None,
             highlight_timer: None,
             packages_requested: false,
-            catalogs_changed: false,
             engine,
             in_flight: None,
             sim_seq: 0,
@@ -307,11 +280,13 @@ impl Component for App {
             check_wanted: false,
             checks_ms: 0.0,
             parsed: None,
-            package_bytes: Vec::new(),
+            has_results: false,
         };
-        if app.context_touched && !app.engine.is_worker() {
-            idb::save(&app.context);
+        if let Some(reason) = app.engine.failure() {
+            app.banner = Some((true, no_engine(&reason)));
         }
+        // The colours come from this page's parser, before the engine has loaded.
+        app.colour();
         // The base-image catalog is data, not code: fetched once the page is up.
         let link = ctx.link().clone();
         yew::platform::spawn_local(async move {
@@ -387,6 +362,9 @@ impl Component for App {
                 } else {
                     self.run_analysis();
                     storage::save_dockerfile(&self.text);
+                    // The colours at once, from this page's parser (the checks come from the
+                    // worker a moment later).
+                    self.colour();
                 }
                 self.request_packages(ctx);
                 true
@@ -394,28 +372,15 @@ impl Component for App {
             Msg::Highlight => {
                 self.highlight_timer = None;
                 storage::save_dockerfile(&self.text);
-                if self.text != self.analysed
-                    || matches!(&self.parsed, Some((text, _)) if *text == self.text)
-                {
-                    // Typing went on (the next analysis highlights), or the checks' result
-                    // already coloured this text.
-                    return false;
-                }
-                let parsed = Rc::new(syntax::parse(&self.text));
-                self.tokens = Shared::new(highlight::tokens_of(&parsed));
-                self.parsed = Some((self.text.clone(), parsed));
-                true
+                // Unless the checks' result already coloured this text.
+                self.colour()
             }
             Msg::Simulate => {
                 self.simulate_timer = None;
                 if !self.simulation_pending || self.text != self.analysed {
                     return false;
                 }
-                if self.engine.is_worker() {
-                    self.request_simulation();
-                } else {
-                    self.run_analysis();
-                }
+                self.request_simulation();
                 true
             }
             Msg::SelectTab(tab) => {
@@ -449,11 +414,9 @@ impl Component for App {
                     Some(menu)
                 };
                 if self.menu == Some(Menu::Share) {
-                    let encoded = share::encode(&self.text, &workspace::files(&self.context));
-                    self.share = Some(ShareLink {
-                        url: format!("{}#{}", page_url(), encoded.fragment),
-                        skipped: encoded.skipped,
-                    });
+                    // The worker makes the link (from its copy of the context).
+                    self.share = None;
+                    self.share_id = self.engine.share(&self.text);
                 }
                 true
             }
@@ -495,11 +458,10 @@ impl Component for App {
                 self.menu = None;
                 let result = match kind {
                     "dockerfile" => dom::download("Dockerfile", self.text.as_bytes(), "text/plain"),
-                    "oci" | "docker" if self.engine.is_worker() => {
+                    "oci" | "docker" => {
                         self.engine.export(kind, ctx.link().callback(Msg::Exported));
                         Ok(())
                     }
-                    "oci" | "docker" => self.export_image(kind),
                     _ => self.export_json(kind),
                 };
                 if let Err(e) = result {
@@ -549,14 +511,11 @@ impl Component for App {
             }
             Msg::CatalogLoaded(result) => {
                 match result {
-                    Ok(catalog) => {
+                    Ok(bytes) => {
                         // The workers parse their own copy (the bytes travel, not the tree).
-                        if let Some(bytes) = crate::base_catalog::bytes() {
-                            self.engine.catalog(crate::base_catalog::FILE, &bytes);
-                        }
-                        self.catalogs = Rc::new(Catalogs::new(Some(catalog.clone())));
+                        self.engine.catalog(crate::base_catalog::FILE, &bytes);
+                        self.base_images_loaded = true;
                         self.packages_requested = false;
-                        self.catalogs_changed = true;
                         self.run_analysis();
                         self.request_packages(ctx);
                     }
@@ -564,37 +523,14 @@ impl Component for App {
                 }
                 true
             }
-            Msg::PackagesLoaded(dataset, Ok(bytes)) if self.engine.is_worker() => {
-                // Parsed in the worker only (a long task here); kept in case it stops.
+            Msg::PackagesLoaded(dataset, Ok(bytes)) => {
+                // Parsed in the worker (a long task anywhere).
                 self.engine.catalog(dataset.file_name(), &bytes);
-                self.package_bytes.push((dataset, bytes));
                 self.run_analysis();
                 true
             }
-            Msg::PackagesLoaded(dataset, result) => {
-                match result.and_then(|b| {
-                    let catalog = PackageCatalog::from_bytes(&b).map_err(|e| e.to_string())?;
-                    self.engine.catalog(dataset.file_name(), &b);
-                    Ok(catalog)
-                }) {
-                    Ok(catalog) => {
-                        self.catalogs.set_packages(dataset, catalog);
-                        self.catalogs_changed = true;
-                        if self.full_ms > SLOW_SIMULATION_MS {
-                            // A slow simulation waits for typing to stop, as after an edit.
-                            self.simulation_pending = true;
-                            let link = ctx.link().clone();
-                            self.simulate_timer = Some(Timeout::new(SIMULATE_IDLE_MS, move || {
-                                link.send_message(Msg::Simulate)
-                            }));
-                        } else {
-                            self.run_analysis();
-                        }
-                    }
-                    Err(e) => {
-                        self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
-                    }
-                }
+            Msg::PackagesLoaded(dataset, Err(e)) => {
+                self.banner = Some((true, format!("The package index {} could not be loaded ({e}): apt-get sizes stay unknown.", dataset.file_name())));
                 true
             }
             Msg::JumpLine(line) => {
@@ -650,8 +586,10 @@ impl Component for App {
         let problems = a.diagnostics.len();
         // Behind the text: the checks, or a simulation that is fast enough not to be deferred
         // while typing (it used to come with the checks, and still counts as part of them).
-        let pending = self.text != self.analysed
-            || (self.simulation_pending && self.full_ms <= SLOW_SIMULATION_MS);
+        // Nothing is behind when there is no engine to bring it.
+        let pending = self.engine.failure().is_none()
+            && (self.text != self.analysed
+                || (self.simulation_pending && self.full_ms <= SLOW_SIMULATION_MS));
 
         let tab_button = |tab: Tab, label: Html| {
             let selected = self.tab == tab;
@@ -662,11 +600,30 @@ impl Component for App {
                         onclick={link.callback(move |_| Msg::SelectTab(tab))}>{ label }</button>
             }
         };
+        // Until the engine module has loaded (and sent its first result), the panels that show
+        // its results say so rather than look empty.
+        let waiting = !self.has_results;
+        let loading = |what: &str| match self.engine.failure() {
+            Some(reason) => {
+                html! { <p class="empty engine-failed" role="alert">{ no_engine(&reason) }</p> }
+            }
+            None => {
+                html! { <p class="empty engine-loading" role="status" aria-busy="true">{ format!("Loading the engine… ({what} appear once it runs)") }</p> }
+            }
+        };
         let panel = match self.tab {
+            Tab::Layers if waiting => loading("the layers"),
+            Tab::Image if waiting => loading("the image"),
+            Tab::Problems if waiting && self.analysis.diagnostics.is_empty() => {
+                loading("the problems")
+            }
+            Tab::Advisor if waiting => loading("the advice"),
             Tab::Layers => {
                 html! { <LayersView analysis={self.build_view.clone()} on_line={link.callback(Msg::JumpLine)} /> }
             }
-            Tab::Image => html! { <ImageView analysis={self.build_view.clone()} /> },
+            Tab::Image => {
+                html! { <ImageView analysis={self.build_view.clone()} image={self.image.clone()} /> }
+            }
             Tab::Problems => {
                 html! { <ProblemsView analysis={self.analysis.clone()} on_jump={link.callback(Msg::Jump)} /> }
             }
@@ -681,7 +638,7 @@ impl Component for App {
                     on_target={link.callback(Msg::SetTarget)} on_build_arg={link.callback(Msg::SetBuildArg)} />
             },
             Tab::Terminal => html! {
-                <TerminalView dockerfile={AttrValue::from((*self.text).clone())} context={self.context.0.clone()} />
+                <TerminalView dockerfile={AttrValue::from((*self.text).clone())} engine={self.engine.clone()} />
             },
             Tab::Context => {
                 html! { <ContextView context={self.context.clone()} engine={self.engine.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
@@ -774,14 +731,20 @@ impl Component for App {
                     } else {
                         <span class="sim-timing">{ format!("simulated {:.1} ms", self.full_ms) }</span>
                     }
-                    <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
-                        a.instructions.len(), a.layer_count(), errors, warnings) }</span>
-                    <span class="muted">{ "simulated build, no daemon" }</span>
-                    if self.engine.is_worker() {
-                        <span class="engine-worker muted" data-decode-ms={format!("{:.1}", self.decode_ms)}
-                              title={format!("The simulation runs in a Web Worker; its last result took {:.1} ms to decode on the page.", self.decode_ms)}>{ "engine: worker" }</span>
+                    if self.has_results {
+                        <span class="counts" role="status">{ format!("{} instructions · {} layers · {} errors · {} warnings",
+                            a.instructions.len(), a.layer_count(), errors, warnings) }</span>
                     } else {
-                        <span class="engine-main" title={self.engine.failure().unwrap_or_default()}>{ "engine: main thread" }</span>
+                        <span class="counts" role="status">{ "no results yet" }</span>
+                    }
+                    <span class="muted">{ "simulated build, no daemon" }</span>
+                    if let Some(reason) = self.engine.failure() {
+                        <span class="engine-failed" title={reason}>{ "engine: not running" }</span>
+                    } else if self.engine.is_ready() {
+                        <span class="engine-worker muted" data-decode-ms={format!("{:.1}", self.decode_ms)}
+                              title={format!("The engine runs in a Web Worker; its last result took {:.1} ms to decode on the page.", self.decode_ms)}>{ "engine: worker" }</span>
+                    } else {
+                        <span class="engine-loading muted" title="The engine module is loading in its Web Worker.">{ "engine: loading…" }</span>
                     }
                 </footer>
             </div>
@@ -797,19 +760,7 @@ impl App {
         self.debounce = None;
         self.max_wait = None;
         self.simulation_pending = true;
-        if self.engine.has_checker()
-            && (self.checks_ms > CHECKS_OFF_THREAD_MS || self.text.len() > CHECKS_OFF_THREAD_BYTES)
-        {
-            self.request_checks();
-            return;
-        }
-        let start = dom::now_ms();
-        mark("layerlab:checks-start");
-        let mut analysis = analyze(&self.text);
-        analysis.build = self.analysis.build.clone();
-        self.finish(analysis, start);
-        self.checks_ms = dom::now_ms() - start;
-        measure("layerlab:checks", "layerlab:checks-start");
+        self.request_checks();
     }
 
     /// Asks the checks worker for the checks of the current text (after the ones in flight).
@@ -823,16 +774,11 @@ impl App {
         self.engine.check(self.check_seq, &self.text);
     }
 
-    /// The checks now and the simulation in the worker, or (without a worker) the whole
-    /// analysis now.
+    /// The checks (in the checks worker) and the simulation (in the main one).
     fn run_analysis(&mut self) {
-        if self.engine.is_worker() {
-            self.simulate_timer = None;
-            self.run_checks();
-            self.request_simulation();
-        } else {
-            self.run_local_analysis();
-        }
+        self.simulate_timer = None;
+        self.run_checks();
+        self.request_simulation();
     }
 
     /// Asks the worker to simulate the current text (after the one in flight, if any).
@@ -858,6 +804,7 @@ impl App {
             EngineEvent::Analyzed {
                 seq,
                 analysis,
+                image,
                 advice,
                 ms,
                 decode_ms,
@@ -877,8 +824,8 @@ impl App {
                     self.advice = Shared::new(advice);
                     self.advice_build = analysis.build.clone();
                     self.advice_text = self.text.clone();
-                    let start = dom::now_ms();
-                    self.finish(*analysis, start);
+                    self.image = Shared::new(image);
+                    self.finish(*analysis);
                     measure("layerlab:result", "layerlab:result-start");
                 } else if std::mem::take(&mut self.sim_wanted) {
                     // Simulated for an older text or older options: ask again.
@@ -901,8 +848,7 @@ impl App {
                 if current {
                     let mut analysis = *analysis;
                     analysis.build = self.analysis.build.clone();
-                    let start = dom::now_ms();
-                    self.finish(analysis, start);
+                    self.finish(analysis);
                 }
                 if std::mem::take(&mut self.check_wanted) && self.text != self.analysed {
                     self.request_checks();
@@ -910,6 +856,7 @@ impl App {
                 current
             }
             EngineEvent::CheckerStopped => {
+                // The main worker does the checks from now on.
                 if self.check_in_flight.take().is_some() {
                     self.check_wanted = false;
                     self.run_checks();
@@ -917,6 +864,52 @@ impl App {
                 }
                 false
             }
+            EngineEvent::Ready => true,
+            EngineEvent::Shared {
+                id,
+                fragment,
+                skipped,
+            } => {
+                if id != self.share_id {
+                    return false;
+                }
+                self.share = Some(ShareLink {
+                    url: format!("{}#{}", page_url(), fragment),
+                    skipped,
+                });
+                true
+            }
+            EngineEvent::Opened(Ok((dockerfile, files))) => {
+                self.text = Shared::new(dockerfile);
+                self.load_version += 1;
+                let files = files
+                    .into_iter()
+                    .map(|(p, t)| (p, t.into_bytes()))
+                    .collect();
+                self.banner = Some(match workspace::with_files(&Context::new(), files) {
+                    Ok(context) => {
+                        self.context = Shared::new(context);
+                        (false, "Loaded the shared Dockerfile.".to_string())
+                    }
+                    Err(e) => (true, format!("The shared files could not be loaded: {e}")),
+                });
+                self.context_touched = true;
+                self.save_context(None);
+                storage::save_dockerfile(&self.text);
+                self.marks = Shared::default();
+                self.colour();
+                self.run_analysis();
+                true
+            }
+            EngineEvent::Opened(Err(e)) => {
+                self.banner = Some((
+                    true,
+                    format!("This share link cannot be opened: {e}. Your saved work is unchanged."),
+                ));
+                true
+            }
+            // The widget's; the playground never asks for one.
+            EngineEvent::Evaluated { .. } => false,
             EngineEvent::ContextFailed => {
                 // The worker's copy is out of step: it gets the whole context again.
                 self.engine
@@ -926,91 +919,52 @@ impl App {
             EngineEvent::Stopped(reason) => {
                 self.in_flight = None;
                 self.check_in_flight = None;
-                self.banner = Some((
-                    true,
-                    format!("{reason}: the build simulation now runs on the main thread."),
-                ));
-                if self.context_touched {
-                    idb::save(&self.context);
-                }
-                for (dataset, bytes) in std::mem::take(&mut self.package_bytes) {
-                    if let Ok(catalog) = PackageCatalog::from_bytes(&bytes) {
-                        self.catalogs.set_packages(dataset, catalog);
-                        self.catalogs_changed = true;
-                    }
-                }
-                self.run_local_analysis();
+                self.simulation_pending = false;
+                self.banner = Some((true, no_engine(&reason)));
                 true
             }
         }
     }
 
     /// Saves the context: the worker saves its copy after making `op` (or after receiving
-    /// the whole context), or, without a worker, the page saves it.
+    /// the whole context).
     fn save_context(&self, op: Option<ContextOp>) {
-        if !self.engine.is_worker() {
-            idb::save(&self.context);
-        } else if let Some(op) = op {
+        if let Some(op) = op {
             self.engine.context_op(op, true);
         } else {
             self.engine.replace_context(&self.context, true);
         }
     }
 
-    /// The whole analysis with the build simulation, on this thread (no worker).
-    fn run_local_analysis(&mut self) {
-        self.debounce = None;
-        self.max_wait = None;
-        self.simulate_timer = None;
-        self.simulation_pending = false;
-        let start = dom::now_ms();
-        // `docker build .` sends the Dockerfile with the context (unless it is ignored).
-        let context = workspace::with_dockerfile(&self.context, &self.text);
-        let options = BuildOptions {
-            target: self.target.map(|t| t.to_string()),
-            build_args: self.build_args.clone(),
-            epoch: self.epoch,
-            ..BuildOptions::default()
-        };
-        // New catalog data changes results without changing cache keys: start afresh then.
-        let previous = if std::mem::take(&mut self.catalogs_changed) {
-            None
-        } else {
-            self.analysis.build.clone()
-        };
-        let analysis = analyze_with_context(
-            self.text.as_bytes(),
-            &context,
-            &options,
-            &self.catalogs,
-            previous.as_ref().map(|b| &*b.0),
-        );
-        self.full_ms = dom::now_ms() - start;
-        self.finish(analysis, start);
-    }
-
     /// Highlighting, underlines and (when shown) the stage graph for a new analysis.
-    fn finish(&mut self, analysis: Analysis, start: f64) {
+    fn finish(&mut self, analysis: Analysis) {
+        self.has_results = true;
         mark("layerlab:finish-start");
         // The checks of this text were shown already (the simulation's result follows them):
         // its parse, colours and graph are current.
-        let parsed = match &self.parsed {
-            Some((text, parsed)) if *text == self.text => parsed.clone(),
-            _ => {
-                let parsed = Rc::new(syntax::parse(&self.text));
-                self.tokens = Shared::new(highlight::tokens_of(&parsed));
-                // The stage graph is only computed while its tab is open.
-                self.graph_stale = true;
-                if self.tab == Tab::Stages {
-                    self.update_graph(&parsed);
-                }
-                self.parsed = Some((self.text.clone(), parsed.clone()));
-                parsed
-            }
-        };
-        self.parse_ms = dom::now_ms() - start;
-        self.update_advice(analysis.build.as_ref(), &parsed);
+        self.colour();
+        self.update_advice(analysis.build.as_ref());
         self.set_analysis(analysis);
+    }
+
+    /// The colours (and, when shown, the stage graph) of the current text from this page's
+    /// parser, unless they are current; the time it took is the status bar's "parsed".
+    /// Returns whether anything changed.
+    fn colour(&mut self) -> bool {
+        if matches!(&self.parsed, Some((text, _)) if *text == self.text) {
+            return false;
+        }
+        let start = dom::now_ms();
+        let parsed = Rc::new(syntax::parse(&self.text));
+        self.tokens = Shared::new(highlight::tokens_of(&parsed));
+        // The stage graph is only computed while its tab is open.
+        self.graph_stale = true;
+        if self.tab == Tab::Stages {
+            self.update_graph(&parsed);
+        }
+        self.parsed = Some((self.text.clone(), parsed));
+        self.parse_ms = dom::now_ms() - start;
+        true
     }
 
     /// Underlines from a new analysis of the current text.
@@ -1035,17 +989,16 @@ impl App {
         measure("layerlab:finish", "layerlab:finish-start");
     }
 
-    /// Recomputes the advice when the simulated build changed (the checks-only analysis run
-    /// while typing keeps the previous build, and so the previous advice). `parsed` is the
-    /// current text, which a new build was simulated from.
-    fn update_advice(&mut self, build: Option<&SharedBuild>, parsed: &syntax::Parsed) {
+    /// Forgets the advice when the build it was for is gone (the worker sends the advice
+    /// with each simulated build; the checks-only analysis run while typing keeps the
+    /// previous build, and so the previous advice).
+    fn update_advice(&mut self, build: Option<&SharedBuild>) {
         if build == self.advice_build.as_ref() {
             return;
         }
-        self.advice = Shared::new(match build {
-            Some(b) => advisor::advise(&b.0, parsed, &self.catalogs),
-            None => Vec::new(),
-        });
+        if build.is_none() {
+            self.advice = Shared::default();
+        }
         self.advice_build = build.cloned();
         self.advice_text = self.text.clone();
     }
@@ -1143,7 +1096,7 @@ impl App {
     /// Dockerfile installs packages with apt, so RUN apt-get gets size estimates.
     fn request_packages(&mut self, ctx: &yew::Context<Self>) {
         if self.packages_requested
-            || self.catalogs.base_images.is_none()
+            || !self.base_images_loaded
             || !(self.text.contains("apt-get") || self.text.contains("apt "))
         {
             return;
@@ -1161,36 +1114,24 @@ impl App {
         }
     }
 
-    /// Downloads the image as an OCI layout or a `docker load` archive.
-    fn export_image(&self, kind: &str) -> Result<(), String> {
-        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
-        let layers = build.0.owned_layers();
-        let config = build.0.image_config();
-        let files = if kind == "docker" {
-            docker_save(config, &layers, REFERENCE)
-        } else {
-            oci_layout(config, &layers, REFERENCE, Compression::Gzip).map(|(f, _)| f)
-        }
-        .map_err(|e| format!("Cannot export the image: {e}"))?;
-        let name = if kind == "docker" {
-            "image-docker.tar"
-        } else {
-            "image-oci.tar"
-        };
-        dom::download(name, &files.to_tar(), "application/x-tar")
-    }
-
-    /// Downloads the config or manifest JSON exactly as written.
+    /// Downloads the config or manifest JSON exactly as written (by the worker).
     fn export_json(&self, kind: &str) -> Result<(), String> {
-        let build = self.analysis.build.as_ref().ok_or("no build to export")?;
-        let art = build
-            .0
-            .artifacts(Compression::Gzip)
-            .map_err(|e| format!("Cannot export the image {kind}: {e}"))?;
+        let image = (*self.image).as_ref().ok_or("no build to export")?;
+        if let Some(why) = &image.unknown {
+            return Err(format!("Cannot export the image {kind}: {why}"));
+        }
         if kind == "config" {
-            dom::download("config.json", &art.config_bytes, "application/json")
+            dom::download(
+                "config.json",
+                image.config_json.as_bytes(),
+                "application/json",
+            )
         } else {
-            dom::download("manifest.json", &art.manifest_bytes, "application/json")
+            dom::download(
+                "manifest.json",
+                image.manifest_json.as_bytes(),
+                "application/json",
+            )
         }
     }
 
@@ -1220,10 +1161,14 @@ impl App {
 
     fn share_popover(&self, ctx: &yew::Context<Self>) -> Html {
         let Some(link) = &self.share else {
-            return html! {};
+            return html! {
+                <div class="popover right" role="dialog" aria-label="Share link" id="share-dialog" aria-busy="true">
+                    <p class="notice" role="status">{ if self.engine.failure().is_some() { "No share link: the engine could not run." } else { "Preparing the link…" } }</p>
+                </div>
+            };
         };
         let len = link.url.len();
-        let too_big = len > share::MAX_URL_CHARS;
+        let too_big = len > MAX_URL_CHARS;
         html! {
             <div class="popover right" role="dialog" aria-label="Share link" id="share-dialog">
                 if too_big {
@@ -1232,17 +1177,22 @@ impl App {
                     <label for="share-url">{ "Link with the Dockerfile and the small text files:" }</label>
                     <input id="share-url" type="text" readonly=true value={link.url.clone()} />
                     <button class="button" onclick={ctx.link().callback(|_| Msg::CopyShare)}>{ "Copy link" }</button>
-                    if len > share::WARN_URL_CHARS {
-                        <p class="notice warning" role="status">{ format!("This link is {len} characters long: some chat tools and browsers cut links over {} characters.", share::WARN_URL_CHARS) }</p>
+                    if len > WARN_URL_CHARS {
+                        <p class="notice warning" role="status">{ format!("This link is {len} characters long: some chat tools and browsers cut links over {} characters.", WARN_URL_CHARS) }</p>
                     }
                 }
                 if !link.skipped.is_empty() {
-                    <p class="notice" id="share-skipped">{ format!("Not included (binary or over {} KB): {}", share::MAX_FILE_BYTES / 1024, link.skipped.join(", ")) }</p>
+                    <p class="notice" id="share-skipped">{ format!("Not included (binary or over {} KB): {}", MAX_FILE_BYTES / 1024, link.skipped.join(", ")) }</p>
                 }
                 <p class="muted">{ "The link's data is in the fragment (after #): it never reaches a server." }</p>
             </div>
         }
     }
+}
+
+/// What the page says when the engine's worker cannot run.
+fn no_engine(reason: &str) -> String {
+    format!("The engine could not run ({reason}): the editor works, but nothing is analysed. layerlab needs a browser with module Web Workers and WebAssembly.")
 }
 
 fn help_dialog(close: Callback<MouseEvent>) -> Html {

@@ -1,16 +1,15 @@
-//! The base-image catalog in the browser: data, not code. `data/base-images.json` is fetched
-//! once per page (not compiled into the wasm, where it would be a fifth of the first
-//! download), parsed, and installed into the engine ([`BaseImageCatalog::install`]) for the
-//! lint, the playground's simulation, the terminal, the widget and the JS API.
+//! The base-image catalog for the page: data, not code. `data/base-images.json` is fetched
+//! once per page (not compiled into any wasm) and its bytes are handed to the engine's
+//! workers, which parse and install their own copy (the lint, the simulation, the terminal
+//! and the widget know base images by it). The page itself never parses it.
 //!
 //! Every caller awaits the same fetch: [`load`] starts it the first time and hands out the
-//! same promise afterwards.
+//! same result afterwards.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use layerlab::catalog::base_images::BaseImageCatalog;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -24,24 +23,21 @@ pub const FILE: &str = "base-images.json";
 thread_local! {
     /// The one fetch of the page; it resolves to `null` or to an error text, never rejects.
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
-    /// The fetched bytes, for the engine's workers (which parse and install their own copy).
+    /// The fetched bytes, for the engine's workers.
     static BYTES: RefCell<Option<Rc<[u8]>>> = const { RefCell::new(None) };
 }
 
-/// The catalog's bytes once fetched (`None` before, or when the fetch failed).
-pub fn bytes() -> Option<Rc<[u8]>> {
-    BYTES.with(|b| b.borrow().clone())
-}
-
-/// The fetch as a promise (started on first use): for JavaScript (`baseImagesReady`).
-pub fn promise() -> Promise {
+fn promise() -> Promise {
     LOADING.with(|loading| {
         loading
             .borrow_mut()
             .get_or_insert_with(|| {
                 future_to_promise(async {
-                    Ok(match fetch_and_install().await {
-                        Ok(()) => JsValue::NULL,
+                    Ok(match dom::fetch_bytes(URL).await {
+                        Ok(bytes) => {
+                            BYTES.with(|b| *b.borrow_mut() = Some(bytes.into()));
+                            JsValue::NULL
+                        }
                         Err(e) => JsValue::from_str(&e),
                     })
                 })
@@ -50,19 +46,19 @@ pub fn promise() -> Promise {
     })
 }
 
-/// Waits for the catalog; returns it, or why it is missing (base images are then unknown).
-pub async fn load() -> Result<&'static BaseImageCatalog, String> {
+/// The catalog's bytes once fetched (`None` before, or when the fetch failed).
+pub fn fetched() -> Option<Rc<[u8]>> {
+    BYTES.with(|b| b.borrow().clone())
+}
+
+/// Waits for the catalog's bytes; returns them, or why they are missing (base images are
+/// then unknown).
+pub async fn load() -> Result<Rc<[u8]>, String> {
     let outcome = JsFuture::from(promise()).await.unwrap_or(JsValue::NULL);
     if let Some(error) = outcome.as_string() {
         return Err(error);
     }
-    BaseImageCatalog::shared().ok_or_else(|| format!("{URL} was not installed"))
-}
-
-async fn fetch_and_install() -> Result<(), String> {
-    let bytes = dom::fetch_bytes(URL).await?;
-    let catalog = BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())?;
-    BaseImageCatalog::install(catalog);
-    BYTES.with(|b| *b.borrow_mut() = Some(bytes.into()));
-    Ok(())
+    BYTES
+        .with(|b| b.borrow().clone())
+        .ok_or_else(|| format!("{URL} was not fetched"))
 }

@@ -68,6 +68,10 @@ fn upload_in_worker(
         active,
         apply,
     } = target;
+    if let Some(reason) = engine.failure() {
+        apply.emit(Err(format!("no engine: {reason}")));
+        return;
+    }
     let count = files.len();
     let total: f64 = files.iter().map(|(_, f)| f.size()).sum();
     let on_progress = {
@@ -163,7 +167,6 @@ pub fn context_view(props: &ContextProps) -> Html {
     let renaming = use_state(|| None::<(String, String)>);
     let new_name = use_state(String::new);
     let collapsed = use_state(Vec::<String>::new);
-    let busy = use_state(|| None::<String>);
     let dragging = use_state(|| false);
     let upload = use_state(|| None::<UploadState>);
     // The upload whose result is awaited (a cancelled one's result is dropped).
@@ -189,9 +192,6 @@ pub fn context_view(props: &ContextProps) -> Html {
     };
 
     let add_files = {
-        let context = props.context.clone();
-        let apply = apply.clone();
-        let busy = busy.clone();
         let engine = props.engine.clone();
         let target = UploadTarget {
             latest: latest.clone(),
@@ -200,37 +200,7 @@ pub fn context_view(props: &ContextProps) -> Html {
             apply: apply.clone(),
         };
         move |files: Vec<(String, File)>, label: String| {
-            if engine.is_worker() {
-                upload_in_worker(&engine, files, false, label, target.clone());
-                return;
-            }
-            let context = context.clone();
-            let apply = apply.clone();
-            let busy = busy.clone();
-            busy.set(Some(format!("reading {} file(s)…", files.len())));
-            spawn_local(async move {
-                let mut read = Vec::with_capacity(files.len());
-                for (path, file) in files {
-                    match dom::file_bytes(&file).await {
-                        Ok(bytes) => read.push((path, bytes)),
-                        Err(e) => {
-                            busy.set(None);
-                            apply.emit(Err(e));
-                            return;
-                        }
-                    }
-                }
-                let count = read.len();
-                let bytes: usize = read.iter().map(|(_, b)| b.len()).sum();
-                busy.set(None);
-                apply.emit(workspace::with_files(&context, read).map(|c| {
-                    (
-                        c,
-                        None,
-                        format!("added {count} {label} ({})", human_size(bytes as u64)),
-                    )
-                }));
-            });
+            upload_in_worker(&engine, files, false, label, target.clone());
         }
     };
 
@@ -246,9 +216,6 @@ pub fn context_view(props: &ContextProps) -> Html {
         })
     };
     let on_pick_tar = {
-        let context = props.context.clone();
-        let apply = apply.clone();
-        let busy = busy.clone();
         let engine = props.engine.clone();
         let target = UploadTarget {
             latest: latest.clone(),
@@ -262,37 +229,14 @@ pub fn context_view(props: &ContextProps) -> Html {
                 return;
             };
             input.set_value("");
-            if engine.is_worker() {
-                let name = file.name();
-                upload_in_worker(
-                    &engine,
-                    vec![(name.clone(), file)],
-                    true,
-                    name,
-                    target.clone(),
-                );
-                return;
-            }
-            let context = context.clone();
-            let apply = apply.clone();
-            let busy = busy.clone();
-            busy.set(Some(format!("unpacking {}…", file.name())));
-            spawn_local(async move {
-                let result = match dom::file_bytes(&file).await {
-                    Ok(bytes) => workspace::with_archive(&context, bytes)
-                        .map(|(c, n)| {
-                            (
-                                c,
-                                None,
-                                format!("unpacked {n} entries from {}", file.name()),
-                            )
-                        })
-                        .map_err(|e| format!("{}: {e}", file.name())),
-                    Err(e) => Err(e),
-                };
-                busy.set(None);
-                apply.emit(result);
-            });
+            let name = file.name();
+            upload_in_worker(
+                &engine,
+                vec![(name.clone(), file)],
+                true,
+                name,
+                target.clone(),
+            );
         })
     };
     let ondragover = {
@@ -562,9 +506,6 @@ pub fn context_view(props: &ContextProps) -> Html {
                 </form>
             </div>
             <p class="ctx-summary">{ format!("{} entries · {} · drop files or a folder here", rows.len(), human_size(total)) }</p>
-            if let Some(message) = (*busy).clone() {
-                <p class="notice busy" role="status"><progress aria-label="loading"></progress>{ " " }{ message }</p>
-            }
             if let Some(state) = (*upload).clone() {
                 { upload_progress(&state, {
                     let engine = props.engine.clone();

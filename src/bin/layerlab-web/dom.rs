@@ -73,14 +73,6 @@ pub fn copy_text(text: &str) {
     }
 }
 
-/// The bytes of a file.
-pub async fn file_bytes(file: &File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|_| format!("cannot read {}", file.name()))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
 /// The path of a picked file: `webkitRelativePath` (folder picker) without the picked
 /// folder's own name, else the file name.
 pub fn picked_path(file: &File) -> String {

@@ -1,8 +1,12 @@
-//! The page's side of the engine's worker (`worker.rs`): starts it (`worker.js`, a module
-//! Worker running this same wasm), sends it the requests of [`crate::protocol`] and routes
-//! its answers: analyses to the app, progress and results of uploads and exports to whoever
-//! asked. When the worker cannot start (or stops), [`Engine::is_worker`] turns false and
-//! the app runs the engine on the main thread as before, saying so in the status bar.
+//! The page's side of the engine's worker (`src/bin/layerlab-engine/worker.rs`): starts it
+//! (`worker.js`, a module Worker running the engine module, `layerlab-engine`), sends it the
+//! requests of [`crate::protocol`] and routes its answers: analyses and checks to the app,
+//! progress and results of uploads and exports, terminal output and the widget's
+//! evaluations to whoever asked. A push's HTTP requests are made here, with `fetch`.
+//!
+//! The page links no engine code, so there is no main-thread fallback: when the worker cannot
+//! start (or stops), [`Engine::failure`] says why and the app shows it (every browser the
+//! page's Content-Security-Policy targets has module workers).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -19,15 +23,29 @@ use layerlab::analysis::Analysis;
 use layerlab::context::{Context, FileContent};
 
 use crate::protocol::{
-    decode_checks, decode_result, to_records, unpack, ContextOp, EntryRecord, Request, Response,
+    decode_checks, decode_result, decode_widget, to_records, unpack, ContextOp, EntryRecord,
+    ImageFacts, Request, Response, WidgetResult,
 };
 
 /// What the app hears from the worker.
 pub enum EngineEvent {
+    /// The engine module is loaded and running in the worker.
+    Ready,
+    /// Share link `id` (asked with [`Engine::share`]).
+    Shared {
+        id: u64,
+        fragment: String,
+        skipped: Vec<String>,
+    },
+    /// The share link the page opened with: its Dockerfile and files, or why not.
+    Opened(Result<(String, Vec<(String, String)>), String>),
+    /// The widget's evaluation `seq`.
+    Evaluated { seq: u64, result: Box<WidgetResult> },
     /// An analysis with its simulated build; `ms` in the worker, `decode_ms` on the page.
     Analyzed {
         seq: u64,
         analysis: Box<Analysis>,
+        image: Option<ImageFacts>,
         advice: Vec<Advice>,
         ms: f64,
         decode_ms: f64,
@@ -35,7 +53,7 @@ pub enum EngineEvent {
     /// The worker's copy of the context could not follow a change (it gets the whole
     /// context again).
     ContextFailed,
-    /// The worker failed: the engine runs on the main thread from now on.
+    /// The worker failed (or could not start): no engine from now on.
     Stopped(String),
     /// The checks (no build) of request `seq`; `ms` in the worker.
     Checked {
@@ -43,8 +61,26 @@ pub enum EngineEvent {
         analysis: Box<Analysis>,
         ms: f64,
     },
-    /// The checks worker failed: the checks run on the page.
+    /// The checks worker failed: the checks run in the main worker.
     CheckerStopped,
+}
+
+/// What the terminal hears about one of its lines.
+pub enum TerminalEvent {
+    /// The line ran (`running`: a push goes on, [`TerminalEvent::Step`]s follow).
+    Output {
+        stdout: String,
+        stderr: String,
+        status: i32,
+        clear: bool,
+        running: bool,
+    },
+    /// More output of a push; `status` once it is over.
+    Step {
+        stdout: String,
+        stderr: String,
+        status: Option<i32>,
+    },
 }
 
 /// An upload's progress: the phase (`reading`, `unpacking`, `hashing`), bytes done, total.
@@ -81,6 +117,11 @@ struct Inner {
     next_id: Cell<u64>,
     uploads: RefCell<HashMap<u64, Upload>>,
     exports: RefCell<HashMap<u64, Callback<Exported>>>,
+    /// Terminal lines waiting for output (and pushes going on), by id.
+    terminals: RefCell<HashMap<u64, Callback<TerminalEvent>>>,
+    /// The saved image store was sent (once, before the first line).
+    store_sent: Cell<bool>,
+    ready: Cell<bool>,
     on_event: Callback<EngineEvent>,
     /// Keeps the worker's handlers alive.
     _handlers: RefCell<Vec<Handler>>,
@@ -97,8 +138,13 @@ impl PartialEq for Engine {
 }
 
 impl Engine {
-    /// Starts the worker; `on_event` hears analyses and failures.
+    /// Starts the worker and the checks worker; `on_event` hears analyses and failures.
     pub fn start(on_event: Callback<EngineEvent>) -> Engine {
+        Engine::start_with(on_event, true)
+    }
+
+    /// Starts the worker, and the checks worker when `checker` (the widget needs one only).
+    pub fn start_with(on_event: Callback<EngineEvent>, checker: bool) -> Engine {
         let engine = Engine(Rc::new(Inner {
             worker: RefCell::new(None),
             checker: RefCell::new(None),
@@ -106,6 +152,9 @@ impl Engine {
             next_id: Cell::new(1),
             uploads: RefCell::new(HashMap::new()),
             exports: RefCell::new(HashMap::new()),
+            terminals: RefCell::new(HashMap::new()),
+            store_sent: Cell::new(false),
+            ready: Cell::new(false),
             on_event,
             _handlers: RefCell::new(Vec::new()),
         }));
@@ -114,8 +163,10 @@ impl Engine {
             Err(e) => *engine.0.failure.borrow_mut() = Some(e),
         }
         // A second instance only for the checks, so a long simulation never delays them.
-        if let Ok(worker) = engine.spawn(true) {
-            *engine.0.checker.borrow_mut() = Some(worker);
+        if checker {
+            if let Ok(worker) = engine.spawn(true) {
+                *engine.0.checker.borrow_mut() = Some(worker);
+            }
         }
         engine
     }
@@ -147,7 +198,7 @@ impl Engine {
                 return;
             };
             if checker {
-                // The checks run on the page again.
+                // The checks run in the main worker from now on.
                 if let Some(worker) = inner.checker.borrow_mut().take() {
                     worker.terminate();
                 }
@@ -162,32 +213,24 @@ impl Engine {
         Ok(worker)
     }
 
-    /// Whether the checks can run in their worker.
-    pub fn has_checker(&self) -> bool {
-        self.0.checker.borrow().is_some()
-    }
-
-    /// Asks the checks worker for the checks of `text`.
+    /// Asks the checks worker (or, when it failed, the main one) for the checks of `text`.
     pub fn check(&self, seq: u64, text: &str) {
-        let checker = self.0.checker.borrow();
-        let Some(checker) = checker.as_ref() else {
-            return;
-        };
-        let message = Object::new();
         let request = Request::Check {
             seq,
             text: text.to_string(),
         };
-        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
-        let _ = checker.post_message(&message);
+        match self.0.checker.borrow().as_ref() {
+            Some(checker) => post(checker, &request, &Array::new(), &Array::new()),
+            None => self.send(&request, &Array::new(), &Array::new()),
+        }
     }
 
-    /// Whether the heavy work runs in the worker.
-    pub fn is_worker(&self) -> bool {
-        self.0.worker.borrow().is_some()
+    /// Whether the engine module has loaded in the worker (the first answers come soon).
+    pub fn is_ready(&self) -> bool {
+        self.0.ready.get()
     }
 
-    /// Why the engine runs on the main thread, when it does.
+    /// Why there is no engine, when there is none.
     pub fn failure(&self) -> Option<String> {
         self.0.failure.borrow().clone()
     }
@@ -236,6 +279,20 @@ impl Engine {
         for export in exports {
             export.emit(Err(format!("the engine's worker stopped: {reason}")));
         }
+        let terminals: Vec<_> = self
+            .0
+            .terminals
+            .borrow_mut()
+            .drain()
+            .map(|(_, t)| t)
+            .collect();
+        for terminal in terminals {
+            terminal.emit(TerminalEvent::Step {
+                stdout: String::new(),
+                stderr: format!("layerlab: the engine's worker stopped: {reason}\n"),
+                status: Some(1),
+            });
+        }
         self.0.on_event.emit(EngineEvent::Stopped(reason));
     }
 
@@ -268,14 +325,17 @@ impl Engine {
             }
         };
         match response {
-            Response::Ready => {}
+            Response::Ready => {
+                self.0.ready.set(true);
+                self.0.on_event.emit(EngineEvent::Ready);
+            }
             Response::Analyzed { seq, ms } => {
                 crate::app::mark("layerlab:result-start");
                 let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
-                let (analysis, advice) = match decode_result(&bytes) {
+                let (analysis, image, advice) = match decode_result(&bytes) {
                     Ok(result) => {
-                        let (analysis, advice) = unpack(result);
-                        (Box::new(analysis), advice)
+                        let (analysis, image, advice) = unpack(result);
+                        (Box::new(analysis), image, advice)
                     }
                     Err(e) => {
                         self.stop(e);
@@ -290,6 +350,7 @@ impl Engine {
                     on_event.emit(EngineEvent::Analyzed {
                         seq,
                         analysis,
+                        image,
                         advice,
                         ms,
                         decode_ms,
@@ -348,6 +409,97 @@ impl Engine {
                 }
             }
             Response::ContextFailed { .. } => self.0.on_event.emit(EngineEvent::ContextFailed),
+            Response::Terminal {
+                id,
+                stdout,
+                stderr,
+                status,
+                clear,
+                store,
+                running,
+            } => {
+                crate::terminal_view::save_store(&store);
+                let callback = if running {
+                    self.0.terminals.borrow().get(&id).cloned()
+                } else {
+                    self.0.terminals.borrow_mut().remove(&id)
+                };
+                if let Some(callback) = callback {
+                    callback.emit(TerminalEvent::Output {
+                        stdout,
+                        stderr,
+                        status,
+                        clear,
+                        running,
+                    });
+                }
+            }
+            Response::PushRequest {
+                id,
+                method,
+                url,
+                headers,
+                has_body,
+            } => {
+                let body = if has_body {
+                    bufs.into_iter().next()
+                } else {
+                    None
+                };
+                let engine = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let response =
+                        crate::terminal_view::perform(&method, &url, &headers, body).await;
+                    engine.send(
+                        &Request::PushResponse { id, response },
+                        &Array::new(),
+                        &Array::new(),
+                    );
+                });
+            }
+            Response::PushStep {
+                id,
+                stdout,
+                stderr,
+                status,
+                store,
+            } => {
+                if let Some(store) = store {
+                    crate::terminal_view::save_store(&store);
+                }
+                let callback = if status.is_some() {
+                    self.0.terminals.borrow_mut().remove(&id)
+                } else {
+                    self.0.terminals.borrow().get(&id).cloned()
+                };
+                if let Some(callback) = callback {
+                    callback.emit(TerminalEvent::Step {
+                        stdout,
+                        stderr,
+                        status,
+                    });
+                }
+            }
+            Response::Shared {
+                id,
+                fragment,
+                skipped,
+            } => self.0.on_event.emit(EngineEvent::Shared {
+                id,
+                fragment,
+                skipped,
+            }),
+            Response::Opened { result } => self.0.on_event.emit(EngineEvent::Opened(result)),
+            Response::Evaluated { seq } => {
+                let bytes = bufs.first().map(|b| b.to_vec()).unwrap_or_default();
+                match decode_widget(&bytes) {
+                    Ok(result) => self.0.on_event.emit(EngineEvent::Evaluated {
+                        seq,
+                        result: Box::new(result),
+                    }),
+                    Err(e) => self.stop(e),
+                }
+            }
         }
     }
 
@@ -402,9 +554,6 @@ impl Engine {
 
     /// Gives the worker the whole context (its copy is replaced).
     pub fn replace_context(&self, context: &Context, persist: bool) {
-        if !self.is_worker() {
-            return;
-        }
         let (records, contents) = to_records(context);
         let bufs: Array = contents
             .iter()
@@ -448,11 +597,86 @@ impl Engine {
 
     /// Asks the worker for the image as an archive (`oci` or `docker`).
     pub fn export(&self, kind: &str, on_done: Callback<Exported>) {
+        if let Some(reason) = self.failure() {
+            on_done.emit(Err(format!("no engine: {reason}")));
+            return;
+        }
         let id = self.next_id();
         self.0.exports.borrow_mut().insert(id, on_done);
         let request = Request::Export {
             id,
             kind: kind.to_string(),
+        };
+        self.send(&request, &Array::new(), &Array::new());
+    }
+}
+
+impl Engine {
+    /// Runs a terminal line in the worker with `dockerfile` and its copy of the context;
+    /// `on_event` hears the output (and a push's progress). The saved image store goes
+    /// first, once.
+    pub fn terminal(&self, line: &str, dockerfile: &str, on_event: Callback<TerminalEvent>) {
+        if !self.0.store_sent.replace(true) {
+            let json = crate::terminal_view::saved_store();
+            self.send(
+                &Request::TerminalStore { json },
+                &Array::new(),
+                &Array::new(),
+            );
+        }
+        if let Some(reason) = self.failure() {
+            on_event.emit(TerminalEvent::Output {
+                stdout: String::new(),
+                stderr: format!("layerlab: no engine: {reason}\n"),
+                status: 1,
+                clear: false,
+                running: false,
+            });
+            return;
+        }
+        let id = self.next_id();
+        self.0.terminals.borrow_mut().insert(id, on_event);
+        let request = Request::Terminal {
+            id,
+            line: line.to_string(),
+            dockerfile: dockerfile.to_string(),
+        };
+        self.send(&request, &Array::new(), &Array::new());
+    }
+
+    /// Asks for a share link of `dockerfile` and the worker's context; returns its id (the
+    /// answer is [`EngineEvent::Shared`]).
+    pub fn share(&self, dockerfile: &str) -> u64 {
+        let id = self.next_id();
+        let request = Request::Share {
+            id,
+            dockerfile: dockerfile.to_string(),
+        };
+        self.send(&request, &Array::new(), &Array::new());
+        id
+    }
+
+    /// Asks the worker to read a share link's fragment ([`EngineEvent::Opened`]).
+    pub fn open_share(&self, fragment: &str) {
+        let request = Request::OpenShare {
+            fragment: fragment.to_string(),
+        };
+        self.send(&request, &Array::new(), &Array::new());
+    }
+
+    /// Asks for the widget's evaluation of `text` with `files` against `checks`.
+    pub fn evaluate(
+        &self,
+        seq: u64,
+        text: &str,
+        files: &std::collections::BTreeMap<String, String>,
+        checks: &[layerlab::labcheck::CheckSpec],
+    ) {
+        let request = Request::Evaluate {
+            seq,
+            text: text.to_string(),
+            files: files.clone(),
+            checks: checks.to_vec(),
         };
         self.send(&request, &Array::new(), &Array::new());
     }
@@ -480,31 +704,12 @@ pub async fn into_contents(buffers: Vec<Uint8Array>) -> Vec<FileContent> {
             at = end;
             if since_pause >= COPY_STEP {
                 since_pause = 0;
-                pause().await;
+                crate::pause::pause().await;
             }
         }
         contents.push(FileContent::from_vec(bytes));
     }
     contents
-}
-
-/// Yields to the event loop (a `setTimeout(0)`), on the page or in the worker: input,
-/// rendering and messages get their turn.
-pub async fn pause() {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        match set_timeout {
-            Some(f) => {
-                let _ = f.call2(&JsValue::NULL, &resolve, &JsValue::from(0));
-            }
-            None => {
-                let _ = resolve.call0(&JsValue::NULL);
-            }
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Posts `request` to `worker` with `bufs` (transferred) and `files`.

@@ -1,8 +1,8 @@
 //! The build context persisted in IndexedDB (file bytes can be megabytes: too big for
 //! `localStorage`). One record holds every entry: `{p: path, b: Uint8Array}` for a file,
 //! `{p, l: target}` for a symbolic link, `{p, d: true}` for a directory, with its mode.
-//! The page saves it when the engine runs on the main thread; otherwise the engine's worker
-//! saves its copy (the bytes never cross to the page for that).
+//! The page loads it at start ([`load`]); the engine's worker saves its copy ([`save`]: the
+//! bytes never cross to the page for that). Compiled into both binaries.
 //! Every failure is silent: persistence is a convenience, never a reason to break the page.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};

@@ -10,22 +10,23 @@
 //! JSON, and pointing at or focusing a layer row highlights its digests.
 
 use layerlab::analysis::Analysis;
-use layerlab::image::{
-    docker_history, docker_inspect, human_size, Compression, ImageArtifacts, RowSize,
-};
+use layerlab::image::human_size;
 use layerlab::simulate::Build;
 use std::collections::HashMap;
 use yew::prelude::*;
 
 use crate::dom;
+use crate::protocol::ImageFacts;
 use crate::shared::Shared;
 
-/// The tag the exports and views use.
+/// The tag the exports and views use (the engine writes the views with it).
 pub const REFERENCE: &str = "layerlab/image:latest";
 
 #[derive(Properties, PartialEq)]
 pub struct ImageProps {
     pub analysis: Shared<Analysis>,
+    /// The image as the worker wrote it (config, manifest, digests, docker views).
+    pub image: Shared<Option<ImageFacts>>,
 }
 
 /// Which layer each digest names, the layer highlighted now, and how to change it.
@@ -64,15 +65,18 @@ pub fn image_view(props: &ImageProps) -> Html {
         return html! { <p class="empty">{ "No build yet." }</p> };
     };
     let build: &Build = &shared.0;
-    if build.target.is_none() {
-        return html! { <p class="empty">{ "No image: the Dockerfile has no stage (add a FROM)." }</p> };
-    }
-    match build.artifacts(Compression::Gzip) {
-        Ok(art) => {
+    let facts = match props.image.as_ref() {
+        Some(facts) if build.target.is_some() => facts,
+        _ => {
+            return html! { <p class="empty">{ "No image: the Dockerfile has no stage (add a FROM)." }</p> }
+        }
+    };
+    match &facts.unknown {
+        None => {
             let mut layers = HashMap::new();
-            for (i, ((desc, _), diff_id)) in art.layers.iter().zip(&art.diff_ids).enumerate() {
-                layers.insert(desc.digest.as_str().to_string(), i);
-                layers.insert(diff_id.as_str().to_string(), i);
+            for (i, layer) in facts.layers.iter().enumerate() {
+                layers.insert(layer.blob.digest.as_str().to_string(), i);
+                layers.insert(layer.diff_id.as_str().to_string(), i);
             }
             let on_active = {
                 let active = active.clone();
@@ -83,12 +87,12 @@ pub fn image_view(props: &ImageProps) -> Html {
                 active: *active,
                 on_active,
             };
-            known(build, &art, &links)
+            known(build, facts, &links)
         }
-        Err(e) => html! {
+        Some(e) => html! {
             <div class="image-panel">
                 <p class="notice warning" role="status">{ "The image's digests cannot be computed: not every layer's content is known." }</p>
-                <pre class="missing-list">{ e.to_string() }</pre>
+                <pre class="missing-list">{ e.clone() }</pre>
                 <h3>{ "Final configuration (simulated)" }</h3>
                 { final_config(build) }
                 <h3>{ "History" }</h3>
@@ -103,66 +107,42 @@ pub fn image_view(props: &ImageProps) -> Html {
     }
 }
 
-fn known(build: &Build, art: &ImageArtifacts, links: &DigestLinks) -> Html {
-    let config = build.image_config();
-    // History sizes: each non-empty entry takes the next layer's size.
-    let mut layer_sizes = build.layers.iter().map(|l| l.size);
-    let sizes: Vec<RowSize> = config
-        .history
-        .iter()
-        .map(|h| {
-            if h.empty_layer {
-                RowSize::Empty
-            } else {
-                match layer_sizes.next().flatten() {
-                    Some(s) => RowSize::Bytes(s),
-                    None => RowSize::Unknown,
-                }
-            }
-        })
-        .collect();
-    let history = docker_history(art.image_id(), &config.history, &sizes, None, false);
-    let total: u64 = build.layers.iter().filter_map(|l| l.size).sum();
-    let inspect = docker_inspect(
-        art.image_id(),
-        &[REFERENCE.to_string()],
-        config,
-        &art.diff_ids,
-        total,
-    );
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+fn known(build: &Build, facts: &ImageFacts, links: &DigestLinks) -> Html {
+    let digest =
+        |d: &Option<layerlab::image::Digest>| d.as_ref().map_or("", |d| d.as_str()).to_string();
     html! {
         <div class="image-panel">
             <dl class="digests">
-                <dt>{ "Image ID (config digest)" }</dt><dd><code>{ art.config.digest.as_str() }</code></dd>
-                <dt>{ "Manifest digest" }</dt><dd><code>{ art.manifest.digest.as_str() }</code>{ format!(" · {} bytes", art.manifest.size) }</dd>
-                <dt>{ "Layers (gzip blobs)" }</dt><dd>{ art.layers.len() }</dd>
+                <dt>{ "Image ID (config digest)" }</dt><dd><code>{ digest(&facts.config_digest) }</code></dd>
+                <dt>{ "Manifest digest" }</dt><dd><code>{ digest(&facts.manifest_digest) }</code>{ format!(" · {} bytes", facts.manifest_size) }</dd>
+                <dt>{ "Layers (gzip blobs)" }</dt><dd>{ facts.layers.len() }</dd>
             </dl>
             <div class="image-json-and-layers">
                 <div class="image-json">
                     <h3>{ "Config " }<code class="muted">{ "application/vnd.oci.image.config.v1+json" }</code></h3>
-                    { json_block("config", &text(&art.config_bytes), Some(links)) }
+                    { json_block("config", &facts.config_json, Some(links)) }
                     <h3>{ "Manifest " }<code class="muted">{ "application/vnd.oci.image.manifest.v1+json" }</code></h3>
-                    { json_block("manifest", &text(&art.manifest_bytes), Some(links)) }
+                    { json_block("manifest", &facts.manifest_json, Some(links)) }
                 </div>
-                { layer_list(build, art, links) }
+                { layer_list(build, facts, links) }
             </div>
             <h3>{ format!("docker history {REFERENCE}") }</h3>
-            { text_block("history", &history) }
+            { text_block("history", &facts.history) }
             <h3>{ format!("docker inspect {REFERENCE}") }</h3>
-            { json_block("inspect", &inspect, None) }
+            { json_block("inspect", &facts.inspect, None) }
         </div>
     }
 }
 
 /// The image's layers, bottom first: instruction, size and short digests; each row is
 /// focusable and highlights its digests in the JSON.
-fn layer_list(build: &Build, art: &ImageArtifacts, links: &DigestLinks) -> Html {
+fn layer_list(build: &Build, facts: &ImageFacts, links: &DigestLinks) -> Html {
     html! {
         <aside class="image-layers" aria-label="Layers of the image">
             <h3 id="image-layers-title">{ "Layers" }</h3>
             <ol aria-labelledby="image-layers-title">
-                { for art.layers.iter().zip(&art.diff_ids).enumerate().map(|(i, ((desc, _), diff_id))| {
+                { for facts.layers.iter().enumerate().map(|(i, layer)| {
+                    let (desc, diff_id) = (&layer.blob, &layer.diff_id);
                     let report = build.layers.get(i);
                     let instruction = report.map_or_else(String::new, |l| {
                         if l.from_base {

@@ -1,5 +1,7 @@
-//! The layerlab playground: a Yew app that Trunk builds from `www/index.html`.
-//! All analysis happens in the `layerlab` engine; this binary only renders it.
+//! The layerlab playground: a Yew app that Trunk builds from `www/index.html` (the page
+//! module, `layerlab-web`). All analysis happens in the engine module (`layerlab-engine`,
+//! src/bin/layerlab-engine/) in a Web Worker; this binary parses only for the editor's
+//! colours and the stage graph, and renders what the engine sends.
 //!
 //! The modules without browser dependencies (highlighting, edit mapping, share links, the
 //! context workspace, the stage graph, the gallery) also build natively, so their unit tests
@@ -25,24 +27,25 @@ mod engine;
 mod gallery;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod highlight;
+// The context in IndexedDB: the page loads it, the engine's worker saves it.
 #[cfg(target_arch = "wasm32")]
+#[allow(dead_code)]
 mod idb;
 #[cfg(target_arch = "wasm32")]
 mod image_view;
 #[cfg(target_arch = "wasm32")]
 mod instructions_view;
 #[cfg(target_arch = "wasm32")]
-mod js_api;
-#[cfg(target_arch = "wasm32")]
 mod layers_view;
 #[cfg(target_arch = "wasm32")]
+mod pause;
+#[cfg(target_arch = "wasm32")]
 mod problems_view;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// The page's and the engine's messages, one file in both binaries: each uses its side.
+#[allow(dead_code)]
 mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod seed;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod share;
 #[cfg(target_arch = "wasm32")]
 mod shared;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -55,20 +58,15 @@ mod storage;
 mod terminal_view;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod textops;
-#[cfg(target_arch = "wasm32")]
-mod worker;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// The context's edits, made the same way here and in the engine's worker.
+#[allow(dead_code)]
 mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // In the engine's worker (www/worker.js) there is no window: `worker::worker_entry`
-    // starts the work there, nothing renders.
-    if web_sys::window().is_none() {
-        return;
-    }
-    // embed.html loads the same bundle: it starts the widget instead of the playground, once
-    // the base-image catalog is in (its first result is reported to the host page at once).
+    // embed.html loads the same page module: it starts the widget instead of the playground,
+    // once the base-image catalog's bytes are in (the widget's worker gets them before its
+    // first evaluation, whose result is reported to the host page).
     if embed::is_embed_page() {
         wasm_bindgen_futures::spawn_local(async {
             // Without the catalog the widget still works, with every base image unknown.

@@ -1,21 +1,29 @@
 //! The messages between the page and the engine's worker (`worker.rs`), and the two
 //! conversions that cross the thread boundary: a build context as entry records plus file
-//! bytes, and a simulated build as its serialised report plus its image (config, and each
-//! layer's digests and blob descriptor, never its bytes).
+//! bytes, and a simulated build as its serialised report plus what the Image panel shows
+//! (config and manifest JSON, digests, docker views: never a layer's bytes).
 //!
 //! Every message is one JSON text (`serde_json`); file and archive bytes travel beside it as
 //! transferable `ArrayBuffer`s and picked files as `File` objects, never inside the JSON.
-//! Pure data, no browser API: the round trips are unit-tested natively.
+//! Pure data, no browser API: the round trips are unit-tested natively (in the engine's
+//! `pack.rs`, which makes what the page restores).
+//!
+//! One source file compiled into both binaries (`#[path]` in `layerlab-engine`): the page
+//! (`layerlab-web`) writes requests and reads responses, the engine the other way round, and
+//! neither links the other's side of the work.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use layerlab::advisor::{self, Advice, Fix};
 use layerlab::analysis::Analysis;
 use layerlab::context::{Context, EntryKind, FileContent, Metadata};
-use layerlab::image::{Compression, Descriptor, Digest, ImageConfig, Layer};
-use layerlab::simulate::Build;
+use layerlab::image::{Descriptor, Digest};
+use layerlab::labcheck::{CheckResult, CheckSpec};
 use layerlab::simulate::Certainty;
 use layerlab::span::Span;
+use layerlab::terminal::StoredImage;
 
 /// What the page asks the worker.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -49,6 +57,34 @@ pub enum Request {
     Check { seq: u64, text: String },
     /// The last simulated image as an archive: `oci` (OCI layout) or `docker` (docker load).
     Export { id: u64, kind: String },
+    /// The terminal's image store as the page saved it (`localStorage`), sent once before
+    /// the first command: the worker keeps the live store.
+    TerminalStore { json: Option<String> },
+    /// One terminal line (`docker build -t app .`, …), run with `dockerfile` and the
+    /// worker's copy of the context.
+    Terminal {
+        id: u64,
+        line: String,
+        dockerfile: String,
+    },
+    /// What the page's `fetch` got for the last [`Response::PushRequest`] of push `id`.
+    PushResponse {
+        id: u64,
+        response: Result<HttpResponseWire, String>,
+    },
+    /// A share link's fragment for `dockerfile` and the worker's context (its small text
+    /// files).
+    Share { id: u64, dockerfile: String },
+    /// Read a share link's fragment (`#s=…`).
+    OpenShare { fragment: String },
+    /// The widget's evaluation: the analysis, the build and the lab checks of `text` with
+    /// the text `files` as context.
+    Evaluate {
+        seq: u64,
+        text: String,
+        files: BTreeMap<String, String>,
+        checks: Vec<CheckSpec>,
+    },
 }
 
 /// A change of the build context: the page makes the same change to its own copy with the
@@ -75,6 +111,19 @@ pub enum ContextOp {
     Delete {
         path: String,
     },
+}
+
+/// Share links' limits (the links are made and read in the worker, `share.rs`; the page
+/// shows them).
+pub mod share_limits {
+    /// The fragment prefix of a share link.
+    pub const PREFIX: &str = "s=";
+    /// Largest context file carried in a link.
+    pub const MAX_FILE_BYTES: usize = 16 * 1024;
+    /// Links longer than this may be cut by chat tools and browsers: the UI warns.
+    pub const WARN_URL_CHARS: usize = 8_000;
+    /// Links longer than this are not offered at all.
+    pub const MAX_URL_CHARS: usize = 64_000;
 }
 
 /// What the worker answers.
@@ -107,6 +156,78 @@ pub enum Response {
     },
     /// A context change the worker could not make (its copy is then out of step).
     ContextFailed { error: String },
+    /// Terminal line `id` ran: what it printed; `store`: the image store to save (JSON);
+    /// `running`: a push to a real registry goes on ([`Response::PushRequest`]s follow).
+    Terminal {
+        id: u64,
+        stdout: String,
+        stderr: String,
+        status: i32,
+        clear: bool,
+        store: String,
+        running: bool,
+    },
+    /// The next HTTP request of push `id`, for the page to make with `fetch` (the page's
+    /// Content-Security-Policy decides where it may go); its body beside the message.
+    PushRequest {
+        id: u64,
+        method: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        has_body: bool,
+    },
+    /// What a step of push `id` printed; `status` once it is over; `store` when the push
+    /// recorded a digest in it.
+    PushStep {
+        id: u64,
+        stdout: String,
+        stderr: String,
+        status: Option<i32>,
+        store: Option<String>,
+    },
+    /// The widget's evaluation `seq`: a [`WidgetResult`] in bincode beside the message.
+    Evaluated { seq: u64 },
+    /// Share link `id`: its fragment and the files left out of it.
+    Shared {
+        id: u64,
+        fragment: String,
+        skipped: Vec<String>,
+    },
+    /// The share link read: its Dockerfile and (path, text) files, or why it cannot be.
+    Opened {
+        result: Result<(String, Vec<(String, String)>), String>,
+    },
+}
+
+/// An HTTP response as the page's `fetch` saw it (the engine's `terminal::HttpResponse`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HttpResponseWire {
+    pub status: u16,
+    pub location: Option<String>,
+    pub content_digest: Option<String>,
+    pub body: String,
+}
+
+/// What the widget shows and reports for one evaluation.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct WidgetResult {
+    /// Instructions and diagnostics (without the build).
+    pub analysis: Analysis,
+    /// The built image, as `docker images`/`inspect` know it.
+    pub image: Option<StoredImage>,
+    /// Why the build failed.
+    pub error: Option<String>,
+    /// `docker inspect` of the image (the Image view).
+    pub inspect: Option<String>,
+    pub checks: Vec<CheckResult>,
+}
+
+pub fn encode_widget(result: &WidgetResult) -> Vec<u8> {
+    encode(result)
+}
+
+pub fn decode_widget(bytes: &[u8]) -> Result<WidgetResult, String> {
+    bincode::deserialize(bytes).map_err(|e| format!("cannot decode the widget's result: {e}"))
 }
 
 impl Request {
@@ -225,14 +346,42 @@ pub fn file_record(path: String) -> EntryRecord {
 }
 
 /// A simulated build as the worker sends it: the analysis (with the build's serialised
-/// report) and the build's image.
+/// report), what the Image panel shows, and the advice.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct BuildResult {
     pub analysis: Analysis,
-    pub config: ImageConfig,
-    pub layers: Vec<LayerDigests>,
+    /// The image's config, manifest and views, computed in the worker (the page has no
+    /// tar, gzip or sha256): `None` without a build or a stage.
+    pub image: Option<ImageFacts>,
     /// The advisor's advice on the build (computed in the worker too).
     pub advice: Vec<AdviceWire>,
+}
+
+/// The image as the Image panel shows it and the Export menu downloads it: written in the
+/// worker exactly as an exporter would, digests included.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// Why the digests cannot be computed (the layers whose content is not known); the rest
+    /// is then empty.
+    pub unknown: Option<String>,
+    pub config_digest: Option<Digest>,
+    pub manifest_digest: Option<Digest>,
+    pub manifest_size: u64,
+    /// The config and manifest JSON as written (their digests are the ones above).
+    pub config_json: String,
+    pub manifest_json: String,
+    /// Per layer of the image, bottom first.
+    pub layers: Vec<LayerFacts>,
+    /// `docker history` and `docker inspect` of the image.
+    pub history: String,
+    pub inspect: String,
+}
+
+/// One layer of the image: its gzip blob's descriptor and its diff_id.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LayerFacts {
+    pub blob: Descriptor,
+    pub diff_id: Digest,
 }
 
 /// An [`Advice`] on the wire: its kind as text (the page maps it back to the kind's
@@ -318,275 +467,12 @@ pub fn decode_checks(bytes: &[u8]) -> Result<Analysis, String> {
     bincode::deserialize(bytes).map_err(|e| format!("cannot decode the worker's checks: {e}"))
 }
 
-/// One layer of the final image without its bytes.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub enum LayerDigests {
-    /// Known: the diff_id (when known) and the gzip blob's descriptor.
-    Blob {
-        diff_id: Option<Digest>,
-        blob: Descriptor,
-    },
-    /// Not known: the estimated size and why.
-    Unknown { size: Option<u64>, reason: String },
-}
-
-/// Packs an analysis and its advice for the page. Writes (and keeps, in the worker's build)
-/// each built layer's tar and gzip blob: the page gets their digests without ever holding
-/// the bytes.
-pub fn pack(analysis: Analysis, advice: Vec<Advice>) -> BuildResult {
-    let (config, layers) = match &analysis.build {
-        Some(build) => image_of(&build.0),
-        None => (ImageConfig::default(), Vec::new()),
-    };
-    BuildResult {
-        analysis,
-        config,
-        layers,
-        advice: advice.into_iter().map(AdviceWire::from).collect(),
-    }
-}
-
-fn image_of(build: &Build) -> (ImageConfig, Vec<LayerDigests>) {
-    let layers = build
-        .image_layers()
-        .iter()
-        .map(|layer| match layer.blob(Compression::Gzip) {
-            Ok((blob, _)) => LayerDigests::Blob {
-                diff_id: layer.diff_id().ok().cloned(),
-                blob,
-            },
-            Err(e) => LayerDigests::Unknown {
-                size: layer.tar_size(),
-                // `blob` prefixes the layer's own reason; `Layer::unknown` adds it again.
-                reason: e.0.strip_prefix(UNKNOWN_PREFIX).unwrap_or(&e.0).to_string(),
-            },
-        })
-        .collect();
-    (build.image_config().clone(), layers)
-}
-
-/// How [`Layer::blob`] words an unknown layer's reason.
-const UNKNOWN_PREFIX: &str = "layer content not known: ";
-
-/// The page's side of [`pack`]: the analysis whose build has its image restored, and the
-/// advice.
-pub fn unpack(result: BuildResult) -> (Analysis, Vec<Advice>) {
-    let BuildResult {
-        mut analysis,
-        config,
-        layers,
-        advice,
-    } = result;
-    let advice = advice
+/// The page's side of the engine's `pack`: the analysis, the image's facts and the advice.
+pub fn unpack(result: BuildResult) -> (Analysis, Option<ImageFacts>, Vec<Advice>) {
+    let advice = result
+        .advice
         .into_iter()
         .filter_map(AdviceWire::into_advice)
         .collect();
-    if let Some(shared) = analysis.build.as_mut() {
-        let layers = layers
-            .into_iter()
-            .map(|l| match l {
-                LayerDigests::Blob { diff_id, blob } => Layer::base(diff_id, blob),
-                LayerDigests::Unknown { size, reason } => Layer::unknown(size, reason),
-            })
-            .collect();
-        // Just deserialised: the only reference.
-        if let Some(build) = std::sync::Arc::get_mut(&mut shared.0) {
-            build.restore_image(config, layers);
-        }
-    }
-    (analysis, advice)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use layerlab::analysis::analyze_with_context;
-    use layerlab::simulate::{BuildOptions, Catalogs};
-
-    fn context() -> Context {
-        let mut c = Context::new();
-        c.insert_file("app.py", "print(1)\n", Metadata::with_mode(0o644))
-            .unwrap();
-        c.insert_dir("etc", Metadata::with_mode(0o755)).unwrap();
-        c.insert_symlink("etc/link", "../app.py", Metadata::with_mode(0o777))
-            .unwrap();
-        c.insert_file(
-            "Dockerfile",
-            "FROM scratch\nCOPY . /app\n",
-            Metadata::with_mode(0o644),
-        )
-        .unwrap();
-        c
-    }
-
-    #[test]
-    fn a_context_survives_records_and_bytes() {
-        let original = context();
-        let (records, contents) = to_records(&original);
-        assert_eq!(contents.len(), 2);
-        let back = from_records(&records, contents).unwrap();
-        assert_eq!(to_records(&back).0, records);
-        assert_eq!(back.file("app.py").unwrap().bytes(), b"print(1)\n");
-        // Fewer bytes than file records: an error, not a panic.
-        assert!(from_records(&records, Vec::new()).is_err());
-    }
-
-    /// The page renders from the serialised report and computes the image's config,
-    /// manifest and digests from the restored image: they must be what the worker has.
-    #[test]
-    fn a_build_survives_the_thread_boundary_with_its_image() {
-        let text =
-            "FROM scratch\nCOPY app.py /app/\nCOPY etc /etc/\nENV A=1\nCMD [\"/app/app.py\"]\n";
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
-        let expected = analysis
-            .build
-            .as_ref()
-            .unwrap()
-            .0
-            .artifacts(Compression::Gzip)
-            .unwrap();
-        let bytes = encode_result(&pack(analysis.clone(), Vec::new()));
-        let (restored, _) = unpack(decode_result(&bytes).unwrap());
-        assert_eq!(restored.instructions, analysis.instructions);
-        assert_eq!(restored.diagnostics, analysis.diagnostics);
-        let build = &restored.build.as_ref().unwrap().0;
-        // File previews (a tagged enum in JSON) crossed too.
-        assert!(build
-            .layers
-            .iter()
-            .flat_map(|l| &l.changes)
-            .any(|c| matches!(
-                c.preview,
-                Some(layerlab::simulate::ContentPreview::Text { .. })
-            )));
-        // The report is the same (its JSON, which the CLI prints, too).
-        assert_eq!(
-            serde_json::to_string(&**build).unwrap(),
-            serde_json::to_string(&*analysis.build.as_ref().unwrap().0).unwrap()
-        );
-        let got = build.artifacts(Compression::Gzip).unwrap();
-        assert_eq!(got.config_bytes, expected.config_bytes);
-        assert_eq!(got.manifest_bytes, expected.manifest_bytes);
-        assert_eq!(got.diff_ids, expected.diff_ids);
-        assert_eq!(
-            build.image_config(),
-            analysis.build.unwrap().0.image_config()
-        );
-    }
-
-    /// Every cache state (cached, rebuilt with a reason, fresh, config only) and the
-    /// simulation's diagnostics survive the binary form.
-    #[test]
-    fn cache_states_survive_the_binary_form() {
-        let text = "FROM scratch\nCOPY app.py /app/\nCOPY etc /etc/\nENV A=$B\nCMD [\"x\"]\n";
-        let first = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
-        let mut changed = context();
-        changed
-            .insert_file("etc/new", "x", Metadata::with_mode(0o644))
-            .unwrap();
-        let second = analyze_with_context(
-            text.as_bytes(),
-            &changed,
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            first.build.as_ref().map(|b| &*b.0),
-        );
-        let report = |a: &Analysis| serde_json::to_string(&*a.build.as_ref().unwrap().0).unwrap();
-        for analysis in [first, second] {
-            let expected = report(&analysis);
-            let (restored, _) =
-                unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
-            assert_eq!(report(&restored), expected);
-        }
-        assert!(decode_result(b"not bincode").is_err());
-        // JSON (the CLI, the JS API) keeps its tagged form.
-        use layerlab::simulate::CacheState;
-        assert_eq!(
-            serde_json::to_string(&CacheState::Rebuilt("x".into())).unwrap(),
-            r#"{"state":"rebuilt","reason":"x"}"#
-        );
-        assert_eq!(
-            serde_json::to_string(&CacheState::Cached).unwrap(),
-            r#"{"state":"cached"}"#
-        );
-    }
-
-    #[test]
-    fn an_unknown_layer_keeps_its_reason() {
-        let text = "FROM scratch\nRUN echo hi > /x\n";
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
-        let expected = analysis
-            .build
-            .as_ref()
-            .unwrap()
-            .0
-            .artifacts(Compression::Gzip);
-        let (restored, _) =
-            unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
-        let got = restored.build.unwrap().0.artifacts(Compression::Gzip);
-        assert_eq!(
-            got.map(|a| a.config_bytes).map_err(|e| e.to_string()),
-            expected.map(|a| a.config_bytes).map_err(|e| e.to_string())
-        );
-    }
-
-    /// The advice (with its one-click fix) crosses as it is.
-    #[test]
-    fn advice_survives_the_binary_form() {
-        let text = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n";
-        let catalogs = Catalogs::bundled();
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &catalogs,
-            None,
-        );
-        let advice = advisor::advise(
-            &analysis.build.as_ref().unwrap().0,
-            &layerlab::syntax::parse(text),
-            &catalogs,
-        );
-        assert!(advice.iter().any(|a| a.fix.is_some()), "{advice:?}");
-        let (_, back) =
-            unpack(decode_result(&encode_result(&pack(analysis, advice.clone()))).unwrap());
-        assert_eq!(back, advice);
-    }
-
-    #[test]
-    fn checks_survive_the_binary_form() {
-        let analysis = layerlab::analysis::analyze("FROM alpine\nRUN apt-get install x\nFROM\n");
-        assert!(!analysis.diagnostics.is_empty());
-        assert_eq!(decode_checks(&encode_checks(&analysis)).unwrap(), analysis);
-    }
-
-    #[test]
-    fn requests_round_trip_as_json() {
-        let r = Request::Context {
-            op: ContextOp::Rename {
-                from: "a".into(),
-                to: "b".into(),
-            },
-            persist: true,
-        };
-        assert_eq!(serde_json::from_str::<Request>(&r.to_json()).unwrap(), r);
-    }
+    (result.analysis, result.image, advice)
 }

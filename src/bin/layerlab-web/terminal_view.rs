@@ -1,81 +1,60 @@
 //! The Terminal panel: a prompt over the engine's simulated `docker` CLI
-//! (`layerlab::terminal`). Up/Down walk the command history, Tab completes commands and image
-//! names, Ctrl+L clears. The image store is saved to `localStorage` after every command, so
-//! built images, tags and pushes survive a reload.
+//! (`layerlab::terminal`), which runs in the engine's worker (a `docker build` takes as long
+//! as the playground's simulation). Up/Down walk the command history, Tab completes commands
+//! and image names, Ctrl+L clears. The worker keeps the live image store; the page saves the
+//! JSON it sends after every command to `localStorage` (a worker has none), so built images,
+//! tags and pushes survive a reload, and reads its copy for the history and completion.
 //!
 //! `docker push` to a real registry (`127.0.0.1:5000/app`) is the one command that goes on
-//! after it returns: the engine gives a [`RemotePush`], and the panel makes its HTTP
-//! requests with `fetch`, one after the other, printing what each step gives under the
-//! command while the prompt waits, as the Docker CLI does.
+//! after it returns: the worker carries the push on and asks the page for each HTTP request,
+//! which [`perform`] makes with `fetch` under the page's Content-Security-Policy; what each
+//! step gives is printed under the command while the prompt waits, as the Docker CLI does.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use layerlab::catalog::base_images::BaseImageCatalog;
-use layerlab::context::Context;
-use layerlab::simulate::Catalogs;
-use layerlab::terminal::{self, HttpRequest, HttpResponse, ImageStore, RemotePush, Workspace};
+use layerlab::terminal::{self, ImageStore};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::engine::{Engine, TerminalEvent};
+use crate::protocol::HttpResponseWire;
+
 const STORE_KEY: &str = "layerlab.terminal.v1";
-
-thread_local! {
-    /// The simulation's catalogs (the bundled base images), built once per page.
-    static CATALOGS: RefCell<Option<Rc<Catalogs>>> = const { RefCell::new(None) };
-}
-
-/// The catalogs the simulated builds use: the base-image catalog the page fetched
-/// ([`crate::base_catalog`]; until it is in, or if it failed, every base is unknown) and no
-/// package indexes.
-pub fn catalogs() -> Rc<Catalogs> {
-    CATALOGS.with(|c| {
-        let mut c = c.borrow_mut();
-        if let Some(ready) = c.as_ref() {
-            return ready.clone();
-        }
-        let shared = BaseImageCatalog::shared();
-        let catalogs = Rc::new(Catalogs::new(shared.cloned()));
-        // Kept once the catalog is in; before, made afresh so it is picked up when it comes.
-        if shared.is_some() {
-            *c = Some(catalogs.clone());
-        }
-        catalogs
-    })
-}
-
-/// Seconds since the epoch from the browser's clock (the engine never reads a clock).
-pub fn now_secs() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn load_store() -> ImageStore {
-    let json = local_storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten());
-    ImageStore::from_json_or_default(json.as_deref())
+/// The image store as saved (JSON), for the worker, which keeps the live one.
+pub fn saved_store() -> Option<String> {
+    local_storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten())
 }
 
-fn save_store(store: &ImageStore) {
+/// Saves the store the worker sent after a command.
+pub fn save_store(json: &str) {
     if let Some(s) = local_storage() {
         // A full or disabled storage only loses persistence.
-        let _ = s.set_item(STORE_KEY, &store.to_json());
+        let _ = s.set_item(STORE_KEY, json);
     }
+}
+
+/// The page's read-only copy of the store: the command history (Up/Down) and the names
+/// Tab completes.
+fn load_store() -> ImageStore {
+    ImageStore::from_json_or_default(saved_store().as_deref())
 }
 
 #[derive(Properties)]
 pub struct TerminalProps {
     /// The editor's Dockerfile.
     pub dockerfile: AttrValue,
-    /// The build context.
-    pub context: Rc<Context>,
+    /// The engine: its worker has the build context (the page keeps it in step).
+    pub engine: Engine,
 }
 
 impl PartialEq for TerminalProps {
     fn eq(&self, other: &Self) -> bool {
-        self.dockerfile == other.dockerfile && Rc::ptr_eq(&self.context, &other.context)
+        self.dockerfile == other.dockerfile && self.engine == other.engine
     }
 }
 
@@ -145,8 +124,13 @@ const REQUEST_TIMEOUT_MS: u32 = 120_000;
 /// Makes one request of a push with `fetch` (the registry must allow the page's origin).
 /// `fetch`, its init object, `AbortSignal.timeout` and the response headers are reached
 /// through `js_sys::Reflect`: no HTTP library in the bundle for four kinds of request.
-async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
-    use js_sys::{Function, Object, Reflect, Uint8Array};
+pub async fn perform(
+    method: &str,
+    url: &str,
+    request_headers: &[(String, String)],
+    body: Option<js_sys::Uint8Array>,
+) -> Result<HttpResponseWire, String> {
+    use js_sys::{Function, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
@@ -160,9 +144,9 @@ async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
     let global: JsValue = js_sys::global().into();
     let init = Object::new();
     let set = |key: &str, value: &JsValue| Reflect::set(&init, &JsValue::from_str(key), value);
-    set("method", &JsValue::from_str(request.method)).map_err(js_err)?;
+    set("method", &JsValue::from_str(method)).map_err(js_err)?;
     let headers = Object::new();
-    for (name, value) in &request.headers {
+    for (name, value) in request_headers {
         Reflect::set(
             &headers,
             &JsValue::from_str(name),
@@ -171,8 +155,8 @@ async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
         .map_err(js_err)?;
     }
     set("headers", &headers).map_err(js_err)?;
-    if let Some(bytes) = &request.body {
-        set("body", &Uint8Array::from(&bytes[..])).map_err(js_err)?;
+    if let Some(bytes) = &body {
+        set("body", bytes).map_err(js_err)?;
     }
     // A registry that accepts the connection and never answers must not hold the prompt.
     let abort_signal = get(&global, "AbortSignal").map_err(js_err)?;
@@ -186,7 +170,7 @@ async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
     }
     let fetch: Function = get(&global, "fetch").map_err(js_err)?.unchecked_into();
     let promise: js_sys::Promise = fetch
-        .call2(&global, &JsValue::from_str(&request.url), &init)
+        .call2(&global, &JsValue::from_str(url), &init)
         .map_err(js_err)?
         .unchecked_into();
     let response: web_sys::Response = JsFuture::from(promise)
@@ -216,47 +200,12 @@ async fn perform(request: &HttpRequest) -> Result<HttpResponse, String> {
     } else {
         String::new()
     };
-    Ok(HttpResponse {
+    Ok(HttpResponseWire {
         status,
         location,
         content_digest,
         body,
     })
-}
-
-/// Carries a push on: each request in turn, its output under the command, the repo digest
-/// into the store when it is pushed.
-async fn carry_on(
-    mut push: RemotePush,
-    screen: UseReducerDispatcher<Screen>,
-    store: Rc<RefCell<ImageStore>>,
-) {
-    let mut next = Some(push.first_request());
-    let mut over = false;
-    while let Some(request) = next.take() {
-        let response = perform(&request).await;
-        let step = push.advance(response);
-        over |= step.status.is_some();
-        if let Some(digest) = &step.repo_digest {
-            let mut store = store.borrow_mut();
-            terminal::remote::record_push(&mut store, &push.local_tag, digest);
-            save_store(&store);
-        }
-        screen.dispatch(ScreenAction::Continue {
-            stdout: step.stdout,
-            stderr: step.stderr,
-            status: step.status,
-        });
-        next = step.next;
-    }
-    if !over {
-        // The engine always ends with a status; should it not, the entry must still end.
-        screen.dispatch(ScreenAction::Continue {
-            stdout: String::new(),
-            stderr: "layerlab: the push ended without a result\n".into(),
-            status: Some(1),
-        });
-    }
 }
 
 #[function_component(TerminalView)]
@@ -303,50 +252,62 @@ pub fn terminal_view(props: &TerminalProps) -> Html {
         let cursor = cursor.clone();
         let hint = hint.clone();
         let dockerfile = props.dockerfile.clone();
-        let context = props.context.clone();
         let busy = busy.clone();
+        let engine = props.engine.clone();
         move |line: String| {
             if *busy {
                 return;
             }
-            let catalogs = catalogs();
-            let mut output = {
-                let mut store = store.borrow_mut();
-                let out = terminal::execute(
-                    &line,
-                    &mut store,
-                    Workspace {
-                        dockerfile: &dockerfile,
-                        context: &context,
-                    },
-                    &catalogs,
-                    now_secs(),
-                );
-                save_store(&store);
-                out
-            };
-            let push = output.remote_push.take();
-            if output.clear {
-                screen.dispatch(ScreenAction::Clear);
-            } else {
-                screen.dispatch(ScreenAction::Add(Entry {
-                    command: line,
-                    stdout: output.stdout,
-                    stderr: output.stderr,
-                    status: output.status,
-                    running: push.is_some(),
-                }));
-            }
-            if let Some(push) = push {
-                busy.set(true);
-                let dispatcher = screen.dispatcher();
-                let store = store.clone();
-                let busy = busy.clone();
-                yew::platform::spawn_local(async move {
-                    carry_on(*push, dispatcher, store).await;
-                    busy.set(false);
-                });
-            }
+            // The prompt waits for the worker's answer (and a push's last step).
+            busy.set(true);
+            let screen = screen.clone();
+            let store = store.clone();
+            let busy = busy.clone();
+            let command = line.clone();
+            let on_event = Callback::from(move |event: TerminalEvent| {
+                match event {
+                    TerminalEvent::Output {
+                        stdout,
+                        stderr,
+                        status,
+                        clear,
+                        running,
+                    } => {
+                        if clear {
+                            screen.dispatch(ScreenAction::Clear);
+                        } else {
+                            screen.dispatch(ScreenAction::Add(Entry {
+                                command: command.clone(),
+                                stdout,
+                                stderr,
+                                status,
+                                running,
+                            }));
+                        }
+                        if !running {
+                            busy.set(false);
+                        }
+                    }
+                    TerminalEvent::Step {
+                        stdout,
+                        stderr,
+                        status,
+                    } => {
+                        let over = status.is_some();
+                        screen.dispatch(ScreenAction::Continue {
+                            stdout,
+                            stderr,
+                            status,
+                        });
+                        if over {
+                            busy.set(false);
+                        }
+                    }
+                }
+                // The worker's store was just saved: the history and names follow it.
+                *store.borrow_mut() = load_store();
+            });
+            engine.terminal(&line, &dockerfile, on_event);
             input.set(String::new());
             hint.set(String::new());
             *cursor.borrow_mut() = None;

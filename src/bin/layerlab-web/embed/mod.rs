@@ -1,7 +1,8 @@
 //! The embeddable widget (`embed.html`): a compact editor, one result view and the lab
-//! checklist. It is the same wasm bundle as the playground, started in embed mode when the
-//! page is `embed.html` (or has `?embed`). The host page talks to it by postMessage (see
-//! `messages.rs` and `docs/EMBEDDING.md`).
+//! checklist. It is the same page module as the playground, started in embed mode when the
+//! page is `embed.html` (or has `?embed`); its evaluations (analysis, build, lab checks) run
+//! in one engine worker, like the playground's. The host page talks to it by postMessage
+//! (see `messages.rs` and `docs/EMBEDDING.md`).
 
 mod messages;
 mod params;
@@ -10,17 +11,16 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use layerlab::analysis::{Analysis, Effect};
+use layerlab::analysis::Effect;
 use layerlab::labcheck::{self, parse_checks_value, CheckResult, CheckSpec};
-use layerlab::terminal::build::BuildOutcome;
-use layerlab::terminal::{commands, ImageStore, SizeKnowledge, StoredImage};
+use layerlab::terminal::{SizeKnowledge, StoredImage};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::js_api::context_from_files;
-use crate::terminal_view::{catalogs, now_secs};
+use crate::engine::{Engine, EngineEvent};
+use crate::protocol::WidgetResult;
 use params::{parse_params, EmbedParams, View};
 
 /// True when the page should start the widget instead of the playground.
@@ -73,22 +73,8 @@ fn example(name: &str) -> Option<(String, BTreeMap<String, String>)> {
     }
 }
 
-/// What one evaluation produced.
-struct Evaluation {
-    analysis: Analysis,
-    outcome: BuildOutcome,
-    checks: Vec<CheckResult>,
-}
-
-fn evaluate(text: &str, context: &layerlab::context::Context, checks: &[CheckSpec]) -> Evaluation {
-    let (analysis, outcome) = labcheck::analyze_and_build(text, context, &catalogs(), now_secs());
-    let results = labcheck::evaluate(checks, labcheck::subject(&analysis, &outcome));
-    Evaluation {
-        analysis,
-        outcome,
-        checks: results,
-    }
-}
+/// What one evaluation produced (in the engine's worker).
+type Evaluation = WidgetResult;
 
 #[derive(Serialize)]
 struct DiagnosticOut<'a> {
@@ -145,11 +131,44 @@ pub fn embed_app() -> Html {
     let root = use_node_ref();
 
     let inputs = ((*text).clone(), (*files).clone(), (*checks).clone());
-    let evaluation: Rc<Evaluation> = use_memo(inputs.clone(), |(t, f, k)| {
-        // A bad file list is reported in the notice; the build then sees no files.
-        let context = context_from_files(f).unwrap_or_default();
-        evaluate(t, &context, k.as_ref().map(Vec::as_slice).unwrap_or(&[]))
-    });
+    // The latest evaluation asked for, and the one shown (`None` until the engine answers).
+    let asked = use_mut_ref(|| 0u64);
+    let evaluation = use_state(|| None::<(u64, Rc<Evaluation>)>);
+    let engine = {
+        let asked = asked.clone();
+        let evaluation = evaluation.setter();
+        let engine_failed = use_state(|| None::<String>);
+        let failed = engine_failed.setter();
+        let engine = use_memo((), move |_| {
+            let on_event = Callback::from(move |event: EngineEvent| match event {
+                // Older evaluations are dropped (typing asked for newer ones).
+                EngineEvent::Evaluated { seq, result } if seq == *asked.borrow() => {
+                    evaluation.set(Some((seq, Rc::new(*result))))
+                }
+                EngineEvent::Stopped(reason) => failed.set(Some(reason)),
+                _ => {}
+            });
+            let engine = Engine::start_with(on_event, false);
+            // main() fetched the base-image catalog before rendering: the worker gets it
+            // before the first evaluation.
+            if let Some(bytes) = crate::base_catalog::fetched() {
+                engine.catalog(crate::base_catalog::FILE, &bytes);
+            }
+            engine
+        });
+        (engine, engine_failed)
+    };
+    let (engine, engine_failed) = engine;
+    {
+        let engine = engine.clone();
+        let asked = asked.clone();
+        use_effect_with(inputs.clone(), move |(t, f, k)| {
+            let mut seq = asked.borrow_mut();
+            *seq += 1;
+            // A bad file list is reported in the notice; the build then sees no files.
+            engine.evaluate(*seq, t, f, k.as_ref().map(Vec::as_slice).unwrap_or(&[]));
+        });
+    }
 
     // Host → widget: `layerlab:set` from an allowed origin.
     {
@@ -198,10 +217,12 @@ pub fn embed_app() -> Html {
     {
         let params = params.clone();
         let checks_state = checks.clone();
-        let evaluation = evaluation.clone();
-        use_effect_with(inputs, move |_| {
-            let ev = &evaluation;
-            let image = ev.outcome.image.as_ref();
+        let shown = (*evaluation).clone();
+        use_effect_with(shown.as_ref().map(|(seq, _)| *seq), move |_| {
+            let Some((_, ev)) = shown else {
+                return;
+            };
+            let image = ev.image.as_ref();
             let checks_error = checks_state.as_ref().err().map(String::as_str);
             let message = ResultMessage {
                 kind: "layerlab:result",
@@ -232,7 +253,7 @@ pub fn embed_app() -> Html {
                     size_is_lower_bound: i.size_is_lower_bound(),
                     layers: i.layers.len(),
                 }),
-                build_error: ev.outcome.error.as_deref(),
+                build_error: ev.error.as_deref(),
             };
             messages::post(&message, &params.allow);
         });
@@ -297,8 +318,19 @@ pub fn embed_app() -> Html {
             if !notice.is_empty() {
                 <div class="embed-notice" role="status">{ (*notice).clone() }</div>
             }
-            { result_view(params.view, &evaluation) }
-            { checklist(&checks, &evaluation.checks) }
+            { match (&*evaluation, &*engine_failed) {
+                (Some((_, ev)), _) => html! { <>
+                    { result_view(params.view, ev) }
+                    { checklist(&checks, &ev.checks) }
+                </> },
+                (None, Some(reason)) => html! {
+                    <div class="embed-view engine-failed" role="alert">{ format!("The engine could not run ({reason}).") }</div>
+                },
+                (None, None) => html! { <>
+                    <div class="embed-view engine-loading" role="status" aria-busy="true">{ "Loading the engine…" }</div>
+                    { checklist(&checks, &[]) }
+                </> },
+            } }
         </div>
     }
 }
@@ -350,23 +382,16 @@ fn result_view(view: View, ev: &Evaluation) -> Html {
                 </table>
             </section>
         },
-        View::Layers => match &ev.outcome.image {
+        View::Layers => match &ev.image {
             Some(image) => layers_table(image),
             None => build_error(ev),
         },
-        View::Image => match &ev.outcome.image {
-            Some(image) => {
-                let mut store = ImageStore::default();
-                let mut image = image.clone();
-                image.tags = vec!["widget:latest".into()];
-                store.images.push(image);
-                let out = commands::inspect(&["widget".to_string()], &store);
-                html! {
-                    <section class="embed-view" aria-label="Image">
-                        <pre class="json">{ out.stdout }</pre>
-                    </section>
-                }
-            }
+        View::Image => match &ev.inspect {
+            Some(inspect) => html! {
+                <section class="embed-view" aria-label="Image">
+                    <pre class="json">{ inspect.clone() }</pre>
+                </section>
+            },
             None => build_error(ev),
         },
     }
@@ -375,7 +400,7 @@ fn result_view(view: View, ev: &Evaluation) -> Html {
 fn build_error(ev: &Evaluation) -> Html {
     html! {
         <section class="embed-view" aria-label="Build">
-            <pre class="build-error">{ ev.outcome.error.clone().unwrap_or_default() }</pre>
+            <pre class="build-error">{ ev.error.clone().unwrap_or_default() }</pre>
         </section>
     }
 }

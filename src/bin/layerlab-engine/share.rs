@@ -2,21 +2,15 @@
 //! deflate) and base64url-encoded into the URL fragment (`#s=…`). The fragment never reaches
 //! a server. Decoding treats the fragment as hostile: bounded inflation, strict JSON, paths
 //! normalised by the engine's context rules, and the result is data that is only ever shown
-//! as text.
+//! as text. Made in the engine's worker (the page has no deflate): the page asks with
+//! `Request::Share` and `Request::OpenShare`.
 
 use std::io::{Read, Write};
 
 use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 use serde::{Deserialize, Serialize};
 
-/// The fragment prefix of a share link.
-pub const PREFIX: &str = "s=";
-/// Largest context file carried in a link.
-pub const MAX_FILE_BYTES: usize = 16 * 1024;
-/// Links longer than this may be cut by chat tools and browsers: the UI warns.
-pub const WARN_URL_CHARS: usize = 8_000;
-/// Links longer than this are not offered at all.
-pub const MAX_URL_CHARS: usize = 64_000;
+pub use crate::protocol::share_limits::{MAX_FILE_BYTES, PREFIX};
 /// Most bytes a fragment may inflate to (a decompression bomb is refused).
 const MAX_INFLATED: u64 = 2 * 1024 * 1024;
 

@@ -1,35 +1,53 @@
 //! The engine for pages that want it without the UI: functions exported through
-//! wasm-bindgen. Trunk puts the module's exports on `window.wasmBindings` once the wasm is
-//! loaded (the `TrunkApplicationStarted` event fires then), so a page calls
-//! `window.wasmBindings.analyze(text, {"app.py": "…"})`. Results are plain JS objects
-//! (serde-wasm-bindgen, maps as objects); bad input gives a rejected call with a message,
-//! never a panic.
+//! wasm-bindgen by the engine module. `www/layerlab-api.js` loads the module on first use
+//! and wraps these functions as promises (`window.wasmBindings` on the playground and the
+//! widget), so a page calls `await window.wasmBindings.analyze(text, {"app.py": "…"})`.
+//! Results are plain JS objects (serde-wasm-bindgen, maps as objects); bad input gives a
+//! rejected call with a message, never a panic.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use layerlab::context::Context;
+use layerlab::catalog::base_images::BaseImageCatalog;
 use layerlab::labcheck::{self, parse_checks_value};
+use layerlab::simulate::Catalogs;
 use layerlab::terminal::commands::simulated_manifest;
 use layerlab::terminal::StoredImage;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::terminal_view::{catalogs, now_secs};
+use crate::terminal::now_secs;
+use crate::widget::context_from_files;
+
+thread_local! {
+    /// The builds' catalogs (the base images once fetched), made once the catalog is in.
+    static CATALOGS: RefCell<Option<Rc<Catalogs>>> = const { RefCell::new(None) };
+}
+
+/// The catalogs the JS API's builds use: the base-image catalog
+/// ([`crate::base_catalog`]; until it is in, or if it failed, every base is unknown) and no
+/// package indexes.
+fn catalogs() -> Rc<Catalogs> {
+    CATALOGS.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(ready) = c.as_ref() {
+            return ready.clone();
+        }
+        let shared = BaseImageCatalog::shared();
+        let catalogs = Rc::new(Catalogs::new(shared.cloned()));
+        // Kept once the catalog is in; before, made afresh so it is picked up when it comes.
+        if shared.is_some() {
+            *c = Some(catalogs.clone());
+        }
+        catalogs
+    })
+}
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsValue::from_str(&e.to_string()))
-}
-
-/// Text files (`{"path": "contents"}`) as a build context.
-pub fn context_from_files(files: &BTreeMap<String, String>) -> Result<Context, String> {
-    Context::from_files(
-        files
-            .iter()
-            .map(|(p, c)| (p.as_str(), c.as_bytes().to_vec())),
-    )
-    .map_err(|e| format!("files: {e}"))
 }
 
 fn files_arg(files: JsValue) -> Result<BTreeMap<String, String>, JsValue> {
@@ -125,8 +143,8 @@ pub fn evaluate_checks(
 }
 
 /// Resolves once the base-image catalog is fetched and installed (to `null`, or to the error
-/// text when it could not be: base images are then unknown). The page's loader waits for it
-/// before exposing `window.wasmBindings`, so the functions above see the base images.
+/// text when it could not be: base images are then unknown). `www/layerlab-api.js` waits for
+/// it before the first call, so the functions above see the base images.
 #[wasm_bindgen(js_name = baseImagesReady)]
 pub fn base_images_ready() -> js_sys::Promise {
     crate::base_catalog::promise()

@@ -1,10 +1,12 @@
-//! The engine's worker: the same `layerlab-web` wasm, started by `www/worker.js` in a module
+//! The engine's worker: the `layerlab-engine` wasm, started by `www/worker.js` in a module
 //! Web Worker, runs the heavy work so the page never freezes: the build simulation (it owns
 //! a copy of the build context and the previous `Build`, whose cache the next simulation
 //! reuses), reading and hashing uploads (with progress, cancellable), unpacking archives,
 //! writing layer tars and gzip blobs, image exports, and saving the context in IndexedDB.
 //!
-//! It answers the requests of [`crate::protocol`]; the page (`engine.rs`) renders.
+//! It also runs the terminal's commands ([`crate::terminal`]) and the widget's evaluations
+//! ([`crate::widget`]). It answers the requests of [`crate::protocol`]; the page
+//! (`src/bin/layerlab-web/engine.rs`) renders.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -26,12 +28,14 @@ use layerlab::image::{docker_save, oci_layout, Compression};
 use layerlab::simulate::{BuildOptions, Catalogs};
 use layerlab::syntax;
 
-use crate::image_view::REFERENCE;
+use crate::pack::pack;
 use crate::protocol::{
-    encode_checks, encode_result, file_record, from_records, pack, to_records, with_records,
-    ContextOp, EntryRecord, Request, Response,
+    encode_checks, encode_result, encode_widget, file_record, from_records, to_records,
+    with_records, ContextOp, EntryRecord, Request, Response,
 };
+use crate::terminal::{now_secs, Outgoing, Terminal};
 use crate::{idb, workspace};
+use crate::{share, widget};
 
 /// Bytes read from a file per step (progress and cancellation happen between steps).
 const READ_CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -46,6 +50,10 @@ struct State {
     pending: HashMap<u64, (Vec<EntryRecord>, Vec<FileContent>)>,
     /// Uploads the page cancelled.
     cancelled: HashSet<u64>,
+    /// The base-image catalog alone: what the terminal's and the widget's builds use (they
+    /// never had the package indexes).
+    base_images: Option<BaseImageCatalog>,
+    terminal: Terminal,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -61,6 +69,8 @@ pub fn worker_entry(queued: Array) {
         previous: None,
         pending: HashMap::new(),
         cancelled: HashSet::new(),
+        base_images: None,
+        terminal: Terminal::default(),
     }));
     post(&Response::Ready, &Array::new());
     for event in queued.iter() {
@@ -169,6 +179,7 @@ fn handle(state: &Shared, data: JsValue) {
                 if let Ok(catalog) = BaseImageCatalog::from_json(&bytes) {
                     // The lint consults the process's catalog (the checks run here too).
                     BaseImageCatalog::install(catalog.clone());
+                    s.base_images = Some(catalog.clone());
                     s.catalogs = Catalogs::new(Some(catalog));
                     s.catalogs_changed = true;
                 }
@@ -259,9 +270,10 @@ fn handle(state: &Shared, data: JsValue) {
                     let layers = build.0.owned_layers();
                     let config = build.0.image_config();
                     if kind == "docker" {
-                        docker_save(config, &layers, REFERENCE)
+                        docker_save(config, &layers, crate::REFERENCE)
                     } else {
-                        oci_layout(config, &layers, REFERENCE, Compression::Gzip).map(|(f, _)| f)
+                        oci_layout(config, &layers, crate::REFERENCE, Compression::Gzip)
+                            .map(|(f, _)| f)
                     }
                     .map(|files| files.to_tar())
                     .map_err(|e| format!("Cannot export the image: {e}"))
@@ -287,6 +299,59 @@ fn handle(state: &Shared, data: JsValue) {
                 Err(e) => post(&Response::Exported { id, result: Err(e) }, &Array::new()),
             }
         }
+        Request::TerminalStore { json } => state.borrow_mut().terminal.load(json.as_deref()),
+        Request::Terminal {
+            id,
+            line,
+            dockerfile,
+        } => {
+            let mut s = state.borrow_mut();
+            let catalogs = Catalogs::new(s.base_images.clone());
+            let State {
+                terminal, context, ..
+            } = &mut *s;
+            let out = terminal.run(id, &line, &dockerfile, context, &catalogs);
+            drop(s);
+            post_all(out);
+        }
+        Request::PushResponse { id, response } => {
+            let out = state.borrow_mut().terminal.advance(id, response);
+            post_all(out);
+        }
+        Request::Share { id, dockerfile } => {
+            let encoded = share::encode(&dockerfile, &workspace::files(&state.borrow().context));
+            post(
+                &Response::Shared {
+                    id,
+                    fragment: encoded.fragment,
+                    skipped: encoded.skipped,
+                },
+                &Array::new(),
+            );
+        }
+        Request::OpenShare { fragment } => {
+            let result = share::decode(&fragment).map(|s| (s.dockerfile, s.files));
+            post(&Response::Opened { result }, &Array::new());
+        }
+        Request::Evaluate {
+            seq,
+            text,
+            files,
+            checks,
+        } => {
+            let catalogs = Catalogs::new(state.borrow().base_images.clone());
+            let result = widget::evaluate(&text, &files, &checks, &catalogs, now_secs());
+            let bufs: Array = std::iter::once(buffer_of(&encode_widget(&result))).collect();
+            post(&Response::Evaluated { seq }, &bufs);
+        }
+    }
+}
+
+/// Posts the terminal's messages in order, each with its body (if any) transferred.
+fn post_all(messages: Vec<Outgoing>) {
+    for (response, body) in messages {
+        let bufs: Array = body.iter().map(|b| buffer_of(b)).collect();
+        post(&response, &bufs);
     }
 }
 
@@ -378,7 +443,7 @@ async fn read_upload(
         );
         if content.len() > 1 << 20 {
             // Let a Cancel message in between big files.
-            crate::engine::pause().await;
+            crate::pause::pause().await;
         }
     }
     Ok((records, contents))
