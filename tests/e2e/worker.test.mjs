@@ -184,6 +184,8 @@ test('without a worker (blocked) the page still renders and says the engine cann
   assert.equal(await page.inputValue('#dockerfile'), 'FROM scratch\nCOPY app.py /app/\n');
   // The colours come from the page's own parser.
   await page.waitForFunction(() => [...document.querySelectorAll('.t-kw')].some((e) => e.textContent === 'COPY'));
+  // Nothing pretends to run.
+  assert.equal(await page.$('.status .simulating'), null);
   await selectTab(page, 'context');
   await page.setInputFiles('#ctx-files', { name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\n') });
   await page.waitForSelector('.notice:has-text("no engine")');

@@ -360,11 +360,10 @@ impl Component for App {
                         link.send_message(Msg::Simulate)
                     }));
                 } else {
-                    self.run_analysis();
-                    storage::save_dockerfile(&self.text);
                     // The colours at once, from this page's parser (the checks come from the
                     // worker a moment later).
-                    self.colour();
+                    self.run_analysis();
+                    storage::save_dockerfile(&self.text);
                 }
                 self.request_packages(ctx);
                 true
@@ -765,6 +764,10 @@ impl App {
 
     /// Asks the checks worker for the checks of the current text (after the ones in flight).
     fn request_checks(&mut self) {
+        if self.engine.failure().is_some() {
+            self.simulation_pending = false;
+            return;
+        }
         if self.check_in_flight.is_some() {
             self.check_wanted = true;
             return;
@@ -775,8 +778,10 @@ impl App {
     }
 
     /// The checks (in the checks worker) and the simulation (in the main one).
+    /// Also colours the text (if not yet): the callers cancel the debounce that would have.
     fn run_analysis(&mut self) {
         self.simulate_timer = None;
+        self.colour();
         self.run_checks();
         self.request_simulation();
     }
@@ -784,6 +789,9 @@ impl App {
     /// Asks the worker to simulate the current text (after the one in flight, if any).
     fn request_simulation(&mut self) {
         self.simulate_timer = None;
+        if self.engine.failure().is_some() {
+            return;
+        }
         if self.in_flight.is_some() {
             self.sim_wanted = true;
             return;
@@ -897,7 +905,6 @@ impl App {
                 self.save_context(None);
                 storage::save_dockerfile(&self.text);
                 self.marks = Shared::default();
-                self.colour();
                 self.run_analysis();
                 true
             }
