@@ -170,6 +170,44 @@ test('a 100 MB upload shows its progress and can be cancelled without changing a
   await context.close();
 });
 
+test('an upload keeps its progress and its Cancel button when the user leaves the Context tab', async () => {
+  const { context, page, errors } = await openApp(browser, server.url);
+  await page.waitForSelector('.status .engine-worker', { timeout: 30000 });
+  await selectTab(page, 'context');
+  const before = await page.$$eval('.ctx-row', (rs) => rs.map((r) => r.dataset.path));
+  // As soon as the bar shows bytes read: to the Layers tab (the panel is unmounted) and back,
+  // then Cancel on the bar that is shown again.
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('#upload-progress[value]')) return;
+      observer.disconnect();
+      document.querySelector('#tab-layers').click();
+      setTimeout(() => {
+        window.__away = document.querySelector('#upload-progress') === null;
+        document.querySelector('#tab-context').click();
+        setTimeout(() => {
+          const bar = document.querySelector('#upload-progress');
+          window.__back = bar ? [Number(bar.value), Number(bar.max)] : null;
+          document.querySelector('#upload-cancel')?.click();
+        }, 50);
+      }, 50);
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.setInputFiles('#ctx-files', big);
+  await page.waitForFunction(() => window.__back !== undefined);
+  assert.equal(await page.evaluate(() => window.__away), true, 'the panel was left');
+  const back = await page.evaluate(() => window.__back);
+  assert.ok(back, 'the progress bar is shown again');
+  assert.equal(back[1], 100 * MB);
+  assert.ok(back[0] > 0 && back[0] < back[1], `progress ${back}`);
+  await page.waitForTimeout(3000);
+  assert.equal(await page.$('#upload-progress'), null);
+  assert.deepEqual(await page.$$eval('.ctx-row', (rs) => rs.map((r) => r.dataset.path)), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('without a worker (blocked) the page still renders and says the engine cannot run', async () => {
   // The page links no engine code (it is the engine module's, loaded by the worker): there
   // is no main-thread fallback, but the editor and the text are there and the reason is shown.

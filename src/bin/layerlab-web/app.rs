@@ -25,7 +25,7 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::advisor_view::AdvisorView;
-use crate::context_view::ContextView;
+use crate::context_view::{ContextView, UploadEvent, UploadSlot, UploadState};
 use crate::editor::{insert_text, Editor, Mark, LINE_PX};
 use crate::engine::{self, Engine, EngineEvent};
 use crate::gallery::EXAMPLES;
@@ -111,6 +111,8 @@ pub enum Msg {
     Jump(usize),
     /// A new context, and the same change for the worker's copy (`None`: send it whole).
     ContextChanged((Context, Option<ContextOp>)),
+    /// The Context panel's upload changed (kept here so it outlives the panel).
+    Upload(UploadEvent),
     ContextLoaded(Option<Context>),
     SetTarget(Option<usize>),
     SetEpoch(i64),
@@ -157,6 +159,9 @@ pub struct App {
     context: Shared<Context>,
     /// The context was set by the user (or a link) before IndexedDB answered.
     context_touched: bool,
+    /// The Context panel's upload in progress, and what the panel keeps between mounts.
+    upload: Option<UploadState>,
+    upload_slot: UploadSlot,
     target: Option<usize>,
     build_args: Vec<(String, String)>,
     /// The build epoch (SOURCE_DATE_EPOCH): every layer entry's and history's time.
@@ -256,6 +261,8 @@ impl Component for App {
             dark,
             context: Shared::new(context),
             context_touched,
+            upload: None,
+            upload_slot: UploadSlot::default(),
             target: None,
             build_args: Vec::new(),
             epoch: 0,
@@ -477,6 +484,10 @@ impl Component for App {
                 }
                 true
             }
+            Msg::Upload(event) => {
+                event.apply(&mut self.upload);
+                self.tab == Tab::Context
+            }
             Msg::ContextChanged((context, op)) => {
                 self.context = Shared::new(context);
                 self.context_touched = true;
@@ -640,7 +651,8 @@ impl Component for App {
                 <TerminalView dockerfile={AttrValue::from((*self.text).clone())} engine={self.engine.clone()} />
             },
             Tab::Context => {
-                html! { <ContextView context={self.context.clone()} engine={self.engine.clone()} on_change={link.callback(Msg::ContextChanged)} /> }
+                html! { <ContextView context={self.context.clone()} engine={self.engine.clone()} on_change={link.callback(Msg::ContextChanged)}
+                upload={self.upload.clone()} slot={self.upload_slot.clone()} on_upload={link.callback(Msg::Upload)} /> }
             }
         };
         let problems_badge = html! {

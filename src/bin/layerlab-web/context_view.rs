@@ -29,6 +29,11 @@ pub struct ContextProps {
     pub context: Shared<Context>,
     pub engine: Engine,
     pub on_change: Callback<(Context, Option<ContextOp>)>,
+    /// The upload in progress, and what the panel keeps between its mounts: both held by the
+    /// app, so leaving the Context tab keeps an upload's progress bar and Cancel button.
+    pub upload: Option<UploadState>,
+    pub slot: UploadSlot,
+    pub on_upload: Callback<UploadEvent>,
 }
 
 /// A change made, the same change for the worker, and what to tell the user.
@@ -36,20 +41,57 @@ type Change = Result<(Context, Option<ContextOp>, String), String>;
 
 /// The upload being read: its id in the worker and its progress.
 #[derive(Clone, PartialEq)]
-struct UploadState {
+pub struct UploadState {
     id: u64,
     label: String,
     progress: Option<Progress>,
 }
 
-/// Where an upload read by the worker goes: the panel's state it updates.
+/// A change of the upload in progress, for the app that keeps it.
+pub enum UploadEvent {
+    /// A new state, or none when the upload ended.
+    Set(Option<UploadState>),
+    /// Progress of the upload in progress.
+    Progress(Progress),
+}
+
+impl UploadEvent {
+    /// Applies the event to the app's upload state.
+    pub fn apply(self, upload: &mut Option<UploadState>) {
+        match self {
+            UploadEvent::Set(state) => *upload = state,
+            UploadEvent::Progress(p) => {
+                if let Some(state) = upload {
+                    state.progress = Some(p);
+                }
+            }
+        }
+    }
+}
+
+/// What outlives the panel's mounts: the upload whose result is awaited (a cancelled one's
+/// result is dropped), and the context as last rendered (an upload that ends later joins
+/// this one, not the one it started from: the user may have changed the context meanwhile).
+#[derive(Clone, Default)]
+pub struct UploadSlot(Rc<SlotInner>);
+
+#[derive(Default)]
+struct SlotInner {
+    active: RefCell<Option<u64>>,
+    latest: RefCell<Shared<Context>>,
+}
+
+impl PartialEq for UploadSlot {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Where an upload read by the worker goes.
 #[derive(Clone)]
 struct UploadTarget {
-    /// The context as last rendered.
-    latest: Rc<RefCell<Shared<Context>>>,
-    upload: UseStateHandle<Option<UploadState>>,
-    /// The upload whose result is awaited.
-    active: Rc<RefCell<Option<u64>>>,
+    slot: UploadSlot,
+    on_upload: Callback<UploadEvent>,
     apply: Callback<Change>,
 }
 
@@ -63,9 +105,8 @@ fn upload_in_worker(
     target: UploadTarget,
 ) {
     let UploadTarget {
-        latest,
-        upload,
-        active,
+        slot,
+        on_upload,
         apply,
     } = target;
     if let Some(reason) = engine.failure() {
@@ -74,46 +115,43 @@ fn upload_in_worker(
     }
     let count = files.len();
     let total: f64 = files.iter().map(|(_, f)| f.size()).sum();
+    // This upload's id, known once the worker has it.
+    let own_id = Rc::new(std::cell::Cell::new(None::<u64>));
     let on_progress = {
-        let upload = upload.clone();
-        let active = active.clone();
+        let on_upload = on_upload.clone();
+        let slot = slot.clone();
+        let own_id = own_id.clone();
         Callback::from(move |p: Progress| {
-            if let Some(state) = (*upload).clone() {
-                if *active.borrow() == Some(state.id) {
-                    upload.set(Some(UploadState {
-                        progress: Some(p),
-                        ..state
-                    }));
-                }
+            if *slot.0.active.borrow() == own_id.get() {
+                on_upload.emit(UploadEvent::Progress(p));
             }
         })
     };
     let on_done = {
-        let upload = upload.clone();
-        let active = active.clone();
+        let on_upload = on_upload.clone();
+        let slot = slot.clone();
         let engine = engine.clone();
         let label = label.clone();
         Callback::from(move |result: Result<ReadUpload, String>| {
-            let upload = upload.clone();
-            let active = active.clone();
+            let on_upload = on_upload.clone();
+            let slot = slot.clone();
             let engine = engine.clone();
             let apply = apply.clone();
-            let latest = latest.clone();
             let label = label.clone();
             let read = match result {
                 Ok(read) => read,
                 Err(e) => {
-                    active.borrow_mut().take();
-                    upload.set(None);
+                    slot.0.active.borrow_mut().take();
+                    on_upload.emit(UploadEvent::Set(None));
                     apply.emit(Err(e));
                     return;
                 }
             };
-            upload.set(Some(UploadState {
+            on_upload.emit(UploadEvent::Set(Some(UploadState {
                 id: read.id,
                 label: format!("adding {label}…"),
                 progress: None,
-            }));
+            })));
             spawn_local(async move {
                 let ReadUpload {
                     id,
@@ -121,13 +159,13 @@ fn upload_in_worker(
                     buffers,
                 } = read;
                 let contents = into_contents(buffers).await;
-                if *active.borrow() != Some(id) {
+                if *slot.0.active.borrow() != Some(id) {
                     // Cancelled while the bytes were copied in.
                     return;
                 }
-                active.borrow_mut().take();
-                upload.set(None);
-                let base = latest.borrow().clone();
+                slot.0.active.borrow_mut().take();
+                on_upload.emit(UploadEvent::Set(None));
+                let base = slot.0.latest.borrow().clone();
                 match with_records(&base, &records, contents) {
                     Ok((context, n)) => apply.emit(Ok((
                         context,
@@ -147,8 +185,9 @@ fn upload_in_worker(
         })
     };
     let id = engine.read(files, archive, on_progress, on_done);
-    *active.borrow_mut() = Some(id);
-    upload.set(Some(UploadState {
+    own_id.set(Some(id));
+    *slot.0.active.borrow_mut() = Some(id);
+    on_upload.emit(UploadEvent::Set(Some(UploadState {
         id,
         label: if archive {
             format!("unpacking {label}")
@@ -156,7 +195,7 @@ fn upload_in_worker(
             format!("reading {count} file(s)")
         },
         progress: None,
-    }));
+    })));
 }
 
 #[function_component(ContextView)]
@@ -168,13 +207,7 @@ pub fn context_view(props: &ContextProps) -> Html {
     let new_name = use_state(String::new);
     let collapsed = use_state(Vec::<String>::new);
     let dragging = use_state(|| false);
-    let upload = use_state(|| None::<UploadState>);
-    // The upload whose result is awaited (a cancelled one's result is dropped).
-    let active = use_mut_ref(|| None::<u64>);
-    // The context as last rendered: an upload that ends later joins this one, not the one
-    // it started from (the user may have changed the context meanwhile).
-    let latest = use_mut_ref(|| props.context.clone());
-    *latest.borrow_mut() = props.context.clone();
+    *props.slot.0.latest.borrow_mut() = props.context.clone();
 
     let (rows, ignore_problem) = workspace::rows(&props.context);
 
@@ -194,9 +227,8 @@ pub fn context_view(props: &ContextProps) -> Html {
     let add_files = {
         let engine = props.engine.clone();
         let target = UploadTarget {
-            latest: latest.clone(),
-            upload: upload.clone(),
-            active: active.clone(),
+            slot: props.slot.clone(),
+            on_upload: props.on_upload.clone(),
             apply: apply.clone(),
         };
         move |files: Vec<(String, File)>, label: String| {
@@ -218,9 +250,8 @@ pub fn context_view(props: &ContextProps) -> Html {
     let on_pick_tar = {
         let engine = props.engine.clone();
         let target = UploadTarget {
-            latest: latest.clone(),
-            upload: upload.clone(),
-            active: active.clone(),
+            slot: props.slot.clone(),
+            on_upload: props.on_upload.clone(),
             apply: apply.clone(),
         };
         Callback::from(move |e: Event| {
@@ -506,17 +537,17 @@ pub fn context_view(props: &ContextProps) -> Html {
                 </form>
             </div>
             <p class="ctx-summary">{ format!("{} entries · {} · drop files or a folder here", rows.len(), human_size(total)) }</p>
-            if let Some(state) = (*upload).clone() {
+            if let Some(state) = props.upload.clone() {
                 { upload_progress(&state, {
                     let engine = props.engine.clone();
-                    let upload = upload.clone();
-                    let active = active.clone();
+                    let on_upload = props.on_upload.clone();
+                    let slot = props.slot.clone();
                     let notice = notice.clone();
                     Callback::from(move |_: MouseEvent| {
-                        if let Some(id) = active.borrow_mut().take() {
+                        if let Some(id) = slot.0.active.borrow_mut().take() {
                             engine.cancel(id);
                         }
-                        upload.set(None);
+                        on_upload.emit(UploadEvent::Set(None));
                         notice.set(Some((false, "upload cancelled — the context was not changed".to_string())));
                     })
                 }) }
