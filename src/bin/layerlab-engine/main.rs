@@ -16,8 +16,6 @@
 #[cfg(target_arch = "wasm32")]
 mod base_catalog;
 #[cfg(target_arch = "wasm32")]
-#[allow(dead_code)]
-#[path = "../layerlab-web/idb.rs"]
 mod idb;
 #[cfg(target_arch = "wasm32")]
 mod js_api;

@@ -225,6 +225,32 @@ fn handle(state: &Shared, data: JsValue) {
                 }
             });
         }
+        Request::LoadSaved { id } => {
+            let state = state.clone();
+            idb::load(move |saved| {
+                let mut s = state.borrow_mut();
+                if s.cancelled.remove(&id) {
+                    return;
+                }
+                let Some(context) = saved else {
+                    drop(s);
+                    let result = Err("no saved context".to_string());
+                    post(&Response::Read { id, result }, &Array::new());
+                    return;
+                };
+                let (records, contents) = to_records(&context);
+                let bufs: Array = contents.iter().map(|c| buffer_of(c.bytes())).collect();
+                s.pending.insert(id, (records.clone(), contents));
+                drop(s);
+                post(
+                    &Response::Read {
+                        id,
+                        result: Ok(records),
+                    },
+                    &bufs,
+                );
+            });
+        }
         Request::Cancel { id } => {
             let mut s = state.borrow_mut();
             if s.pending.remove(&id).is_none() {
@@ -240,6 +266,10 @@ fn handle(state: &Shared, data: JsValue) {
                         with_records(&s.context, &records, contents).map(|(c, _)| c)
                     }
                     None => Err(format!("upload {id} is not here")),
+                },
+                ContextOp::Saved { id } => match s.pending.remove(&id) {
+                    Some((records, contents)) => from_records(&records, contents),
+                    None => Err(format!("the saved context {id} is not here")),
                 },
                 ContextOp::Text { path, text } => workspace::with_text(&s.context, &path, &text),
                 ContextOp::Rename { from, to } => workspace::renamed(&s.context, &from, &to),

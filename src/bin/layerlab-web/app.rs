@@ -27,20 +27,20 @@ use yew::prelude::*;
 use crate::advisor_view::AdvisorView;
 use crate::context_view::{ContextView, UploadEvent, UploadSlot, UploadState};
 use crate::editor::{insert_text, Editor, Mark, LINE_PX};
-use crate::engine::{self, Engine, EngineEvent};
+use crate::engine::{self, into_contents, Engine, EngineEvent, ReadUpload};
 use crate::gallery::EXAMPLES;
 use crate::highlight::{self, Token};
 use crate::image_view::ImageView;
 use crate::layers_view::LayersView;
 use crate::problems_view::ProblemsView;
 use crate::protocol::share_limits::{MAX_FILE_BYTES, MAX_URL_CHARS, PREFIX, WARN_URL_CHARS};
-use crate::protocol::{ContextOp, ImageFacts};
+use crate::protocol::{from_records, ContextOp, ImageFacts};
 use crate::shared::Shared;
 use crate::stages::{self, Graph};
 use crate::stages_view::StagesView;
 use crate::terminal_view::TerminalView;
 use crate::textops::{byte_to_utf16, Edit};
-use crate::{dom, idb, storage, workspace};
+use crate::{dom, storage, workspace};
 
 /// Quiet time after a keystroke before the analysis runs.
 const DEBOUNCE_MS: u32 = 90;
@@ -113,7 +113,10 @@ pub enum Msg {
     ContextChanged((Context, Option<ContextOp>)),
     /// The Context panel's upload changed (kept here so it outlives the panel).
     Upload(UploadEvent),
-    ContextLoaded(Option<Context>),
+    /// The worker read the context saved in IndexedDB (or there is none).
+    SavedRead(Result<ReadUpload, String>),
+    /// The saved context, as the page's copy, and its id in the worker.
+    ContextLoaded(u64, Result<Context, String>),
     SetTarget(Option<usize>),
     SetEpoch(i64),
     SetBuildArg((String, String)),
@@ -226,10 +229,10 @@ impl Component for App {
             clear_hash();
             banner = Some((false, "Opening the shared link…".to_string()));
         }
-        let link = ctx.link().clone();
-        idb::load(move |loaded| link.send_message(Msg::ContextLoaded(loaded)));
         let engine = Engine::start(ctx.link().callback(Msg::Engine));
         engine.replace_context(&context, context_touched);
+        // The worker reads the saved context (megabytes, perhaps) off this thread.
+        engine.load_saved(ctx.link().callback(Msg::SavedRead));
         if let Some(fragment) = share_link {
             engine.open_share(&fragment);
         }
@@ -495,14 +498,39 @@ impl Component for App {
                 self.run_analysis();
                 true
             }
-            Msg::ContextLoaded(loaded) => match loaded {
-                Some(context) if !self.context_touched => {
+            Msg::SavedRead(result) => {
+                match result {
+                    Ok(read) if !self.context_touched => {
+                        let link = ctx.link().clone();
+                        yew::platform::spawn_local(async move {
+                            let ReadUpload {
+                                id,
+                                records,
+                                buffers,
+                            } = read;
+                            let contents = into_contents(buffers).await;
+                            let context = from_records(&records, contents);
+                            link.send_message(Msg::ContextLoaded(id, context));
+                        });
+                    }
+                    // The user (or a link) set the context first: theirs stays.
+                    Ok(read) => self.engine.cancel(read.id),
+                    // Nothing saved (or no engine): the context stays as it is.
+                    Err(_) => {}
+                }
+                false
+            }
+            Msg::ContextLoaded(id, loaded) => match loaded {
+                Ok(context) if !self.context_touched => {
                     self.context = Shared::new(context);
-                    self.engine.replace_context(&self.context, false);
+                    self.engine.context_op(ContextOp::Saved { id }, false);
                     self.run_analysis();
                     true
                 }
-                _ => false,
+                _ => {
+                    self.engine.cancel(id);
+                    false
+                }
             },
             Msg::Engine(event) => self.engine_event(event),
             Msg::Exported(result) => {

@@ -566,6 +566,26 @@ impl Engine {
         self.send(&request, &bufs, &Array::new());
     }
 
+    /// Asks the worker for the context saved in IndexedDB, read like an upload: `on_done`
+    /// hears its entries (adopt it with [`ContextOp::Saved`], or [`Engine::cancel`] it), or
+    /// why there is none.
+    pub fn load_saved(&self, on_done: Callback<Result<ReadUpload, String>>) {
+        if let Some(reason) = self.failure() {
+            on_done.emit(Err(format!("no engine: {reason}")));
+            return;
+        }
+        let id = self.next_id();
+        let on_progress = Callback::noop();
+        self.0.uploads.borrow_mut().insert(
+            id,
+            Upload {
+                on_progress,
+                on_done,
+            },
+        );
+        self.send(&Request::LoadSaved { id }, &Array::new(), &Array::new());
+    }
+
     /// Reads `files` in the worker (one archive to unpack when `archive`); returns the
     /// upload's id (for [`Engine::cancel`] and [`ContextOp::Upload`]).
     pub fn read(

@@ -27,10 +27,6 @@ mod engine;
 mod gallery;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod highlight;
-// The context in IndexedDB: the page loads it, the engine's worker saves it.
-#[cfg(target_arch = "wasm32")]
-#[allow(dead_code)]
-mod idb;
 #[cfg(target_arch = "wasm32")]
 mod image_view;
 #[cfg(target_arch = "wasm32")]

@@ -50,6 +50,10 @@ pub enum Request {
     },
     /// Stop reading upload `id` (or forget its result).
     Cancel { id: u64 },
+    /// Read the context saved in IndexedDB as upload `id`: answered with [`Response::Read`]
+    /// (an error when nothing is saved); the page adopts it with [`ContextOp::Saved`] or
+    /// forgets it with [`Request::Cancel`].
+    LoadSaved { id: u64 },
     /// A change of the build context, applied in the page's order; `persist`: save the
     /// context in IndexedDB afterwards.
     Context { op: ContextOp, persist: bool },
@@ -97,6 +101,10 @@ pub enum ContextOp {
     },
     /// Merge upload `id` read earlier ([`workspace::merged`](crate::workspace::merged)).
     Upload {
+        id: u64,
+    },
+    /// Replace the context by the saved one read as upload `id` ([`Request::LoadSaved`]).
+    Saved {
         id: u64,
     },
     /// Create or replace a text file.

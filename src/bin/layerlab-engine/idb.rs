@@ -1,8 +1,9 @@
 //! The build context persisted in IndexedDB (file bytes can be megabytes: too big for
 //! `localStorage`). One record holds every entry: `{p: path, b: Uint8Array}` for a file,
 //! `{p, l: target}` for a symbolic link, `{p, d: true}` for a directory, with its mode.
-//! The page loads it at start ([`load`]); the engine's worker saves its copy ([`save`]: the
-//! bytes never cross to the page for that). Compiled into both binaries.
+//! The engine's worker loads it when the page starts ([`load`], asked by
+//! [`Request::LoadSaved`](crate::protocol::Request::LoadSaved)) and saves its copy after each
+//! change ([`save`]): reading and copying megabytes never happens on the page's thread.
 //! Every failure is silent: persistence is a convenience, never a reason to break the page.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -15,8 +16,7 @@ const DB_NAME: &str = "layerlab";
 const STORE: &str = "context";
 const KEY: &str = "workspace";
 
-/// Opens the database, then calls `then` with it. Works on the page and in the engine's
-/// worker (which saves the context it holds).
+/// Opens the database, then calls `then` with it.
 fn open(then: impl FnOnce(IdbDatabase) + 'static) {
     let Some(factory) = Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
         .ok()
