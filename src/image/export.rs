@@ -66,16 +66,22 @@ impl ImageArtifacts {
         layers: &[Layer],
         compression: Compression,
     ) -> Result<ImageArtifacts, ExportError> {
+        // Every diff_id first: when one is not known, no layer is compressed for nothing.
         let mut missing = Vec::new();
         let mut diff_ids = Vec::new();
-        let mut blobs = Vec::new();
         for (i, layer) in layers.iter().enumerate() {
-            match (layer.diff_id(), layer.blob(compression)) {
-                (Ok(d), Ok(b)) => {
-                    diff_ids.push(d.clone());
-                    blobs.push(b);
+            match layer.diff_id() {
+                Ok(d) => diff_ids.push(d.clone()),
+                Err(e) => missing.push((i, e.0)),
+            }
+        }
+        let mut blobs = Vec::new();
+        if missing.is_empty() {
+            for (i, layer) in layers.iter().enumerate() {
+                match layer.blob(compression) {
+                    Ok(b) => blobs.push(b),
+                    Err(e) => missing.push((i, e.0)),
                 }
-                (Err(e), _) | (_, Err(e)) => missing.push((i, e.0)),
             }
         }
         if !missing.is_empty() {
@@ -320,6 +326,32 @@ pub fn docker_save(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base layer as the catalog gives it (no diff_id) and a built layer.
+    fn layers(base_diff_id: Option<Digest>) -> Vec<Layer> {
+        let blob = Descriptor::of(crate::image::manifest::MEDIA_TYPE_LAYER_GZIP, b"base blob");
+        vec![
+            Layer::base(base_diff_id, blob),
+            Layer::from_tar(vec![0u8; 4096]),
+        ]
+    }
+
+    #[test]
+    fn no_layer_is_compressed_when_a_diff_id_is_not_known() {
+        let config = ImageConfig::default();
+        let unknown = layers(None);
+        match ImageArtifacts::build(&config, &unknown, Compression::Gzip) {
+            Err(ExportError::NotComputable(missing)) => {
+                assert_eq!(missing.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0]);
+            }
+            other => panic!("{:?}", other.map(|a| a.manifest)),
+        }
+        assert!(!unknown[1].gzip_is_computed());
+        // With every diff_id known, the built layer is compressed.
+        let known = layers(Some(Digest::sha256(b"base tar")));
+        assert!(ImageArtifacts::build(&config, &known, Compression::Gzip).is_ok());
+        assert!(known[1].gzip_is_computed());
+    }
 
     #[test]
     fn references_normalise_like_docker() {

@@ -238,6 +238,13 @@ impl Layer {
         }
     }
 
+    /// Whether this built layer's gzip blob has been computed (tests: what is compressed
+    /// when).
+    #[cfg(test)]
+    pub(crate) fn gzip_is_computed(&self) -> bool {
+        matches!(&self.inner, Inner::Built { gzip, .. } if gzip.get().is_some())
+    }
+
     /// The deterministic gzip blob of a built layer (computed on first use: miniz_oxide level
     /// 6, header mtime 0, OS byte 255 "unknown" like Go's gzip writer).
     pub fn gzip_blob(&self) -> Option<&Blob> {

@@ -5,7 +5,7 @@
 
 use layerlab::advisor::Advice;
 use layerlab::analysis::Analysis;
-use layerlab::image::{docker_history, docker_inspect, Compression, RowSize};
+use layerlab::image::{docker_history, docker_inspect, human_size, Compression, RowSize};
 use layerlab::simulate::Build;
 
 use crate::protocol::{AdviceWire, BuildResult, ImageFacts, LayerFacts};
@@ -25,6 +25,18 @@ pub fn pack(analysis: Analysis, advice: Vec<Advice>) -> BuildResult {
 /// The image of `build` as the Image panel shows it (`None` without a stage).
 pub fn image_facts(build: &Build) -> Option<ImageFacts> {
     build.target?;
+    if let Some(bytes) = build.artifacts.deferred_bytes {
+        return Some(ImageFacts {
+            unknown: Some(format!(
+                "The {} of built layers must be gzip-compressed first: an export (Export menu) \
+                 computes the config and manifest digests. Every layer's diff_id is in the \
+                 Layers tab.",
+                human_size(bytes)
+            )),
+            deferred: true,
+            ..ImageFacts::default()
+        });
+    }
     let art = match build.artifacts(Compression::Gzip) {
         Ok(art) => art,
         Err(e) => {
@@ -63,6 +75,7 @@ pub fn image_facts(build: &Build) -> Option<ImageFacts> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     Some(ImageFacts {
         unknown: None,
+        deferred: false,
         config_digest: Some(art.config.digest.clone()),
         manifest_digest: Some(art.manifest.digest.clone()),
         manifest_size: art.manifest.size,
@@ -249,6 +262,34 @@ mod tests {
         };
         assert!(reason.contains("not simulated"), "{reason}");
         assert_eq!(image.unknown, Some(reason));
+        assert!(image.config_json.is_empty() && image.layers.is_empty());
+    }
+
+    /// Above the eager limit the Image panel hears that the digests wait for an export; the
+    /// worker does not gzip the layers for it.
+    #[test]
+    fn a_big_build_defers_its_image_digests_to_the_export() {
+        let mut big = context();
+        let size = layerlab::simulate::EAGER_DIGEST_LIMIT as usize + 1;
+        big.insert_file("big.bin", vec![1u8; size], Metadata::with_mode(0o644))
+            .unwrap();
+        let text = "FROM scratch\nCOPY big.bin /\n";
+        let analysis = analyze_with_context(
+            text.as_bytes(),
+            &big,
+            &BuildOptions::default(),
+            &Catalogs::new(None),
+            None,
+        );
+        let (_, image, _) =
+            unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
+        let image = image.unwrap();
+        assert!(image.deferred);
+        let reason = image.unknown.unwrap();
+        assert!(
+            reason.contains("export") && reason.contains("67.1MB"),
+            "{reason}"
+        );
         assert!(image.config_json.is_empty() && image.layers.is_empty());
     }
 

@@ -91,7 +91,11 @@ pub fn image_view(props: &ImageProps) -> Html {
         }
         Some(e) => html! {
             <div class="image-panel">
-                <p class="notice warning" role="status">{ "The image's digests cannot be computed: not every layer's content is known." }</p>
+                <p class="notice warning" role="status">{ if facts.deferred {
+                    "The image's digests are computed on export."
+                } else {
+                    "The image's digests cannot be computed: not every layer's content is known."
+                } }</p>
                 <pre class="missing-list">{ e.clone() }</pre>
                 <h3>{ "Final configuration (simulated)" }</h3>
                 { final_config(build) }

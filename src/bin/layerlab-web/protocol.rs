@@ -369,9 +369,12 @@ pub struct BuildResult {
 /// worker exactly as an exporter would, digests included.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ImageFacts {
-    /// Why the digests cannot be computed (the layers whose content is not known); the rest
-    /// is then empty.
+    /// Why the digests are not there (the layers whose content is not known, or that they
+    /// wait for an export); the rest is then empty.
     pub unknown: Option<String>,
+    /// The digests are computable but wait for an export (the built layers are too big to
+    /// gzip at every build: [`EAGER_DIGEST_LIMIT`](layerlab::simulate::EAGER_DIGEST_LIMIT)).
+    pub deferred: bool,
     pub config_digest: Option<Digest>,
     pub manifest_digest: Option<Digest>,
     pub manifest_size: u64,
