@@ -51,14 +51,14 @@ step() {
 step "cargo fmt --check" cargo fmt --all -- --check
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-step "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
+step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 step "cargo clippy (wasm32: the playground)" cargo clippy --locked --target wasm32-unknown-unknown --bins -- -D warnings
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # Benchmarks are left out: they run by themselves (cargo bench) and report numbers.
-step "native tests" cargo test --locked --lib --bins --tests
+step "native tests" cargo test --locked --workspace --lib --bins --tests
 count_cargo "$LAST_LOG"
 
 step "wasm tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown --test web --test web_digests

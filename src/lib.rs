@@ -6,17 +6,14 @@ pub mod advisor;
 pub mod analysis;
 pub mod catalog;
 pub mod context;
-pub mod diagnostic;
-pub mod expand;
 pub mod fs;
-pub mod gostr;
 pub mod image;
-pub mod instructions;
 pub mod labcheck;
 pub mod lint;
 pub mod shell;
 pub mod simulate;
-pub mod sort;
-pub mod span;
-pub mod syntax;
 pub mod terminal;
+
+// The Dockerfile front end (parse, validate, expand) is the `layerlab-frontend` crate; its
+// modules keep their paths here (`layerlab::syntax`, `crate::span`, …).
+pub use layerlab_frontend::{diagnostic, expand, gostr, instructions, sort, span, syntax};

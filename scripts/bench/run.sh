@@ -72,7 +72,7 @@ for part in "${parts[@]}"; do
     ;;
   wasm)
     echo; echo "## wasm (Node)"
-    [ -f "$here/wasm-frontend/out/bench-z.wasm" ] || "$here/build-wasm.sh"
+    [ -f "$here/wasm-frontend/out/bench-z-opt.wasm" ] || "$here/build-wasm.sh"
     [ -d "$here/node_modules/dockerfile-ast" ] || (cd "$here" && npm ci --no-audit --no-fund)
     node "$here/wasm-bench.mjs" --rounds "$rounds"
     ;;

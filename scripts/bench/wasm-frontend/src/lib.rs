@@ -52,31 +52,42 @@ unsafe fn text<'a>(ptr: *const u8, len: usize) -> std::borrow::Cow<'a, str> {
     String::from_utf8_lossy(std::slice::from_raw_parts(ptr, len))
 }
 
+/// The Dockerfile text of a front-end step, taken as wasm-bindgen takes a `&str` argument
+/// from JavaScript: the caller wrote it with `TextEncoder.encodeInto`, which always writes
+/// valid UTF-8, so it is not validated again (the playground's front end receives its text
+/// this way; `wasm-bench.mjs` encodes the JS string before every call, as the page does).
+///
+/// # Safety
+/// `ptr`/`len` must be a live buffer from [`bench_alloc`] holding valid UTF-8.
+unsafe fn js_str<'a>(ptr: *const u8, len: usize) -> &'a str {
+    std::str::from_utf8_unchecked(std::slice::from_raw_parts(ptr, len))
+}
+
 /// Parse only; returns the instruction count.
 ///
 /// # Safety
-/// `ptr`/`len` must be a live buffer from [`bench_alloc`].
+/// `ptr`/`len` must be a live buffer from [`bench_alloc`] holding valid UTF-8.
 #[no_mangle]
 pub unsafe extern "C" fn parse_only(ptr: *const u8, len: usize) -> u32 {
-    frontend_pass::parse_only(&text(ptr, len)) as u32
+    frontend_pass::parse_only(js_str(ptr, len)) as u32
 }
 
 /// Parse and validate.
 ///
 /// # Safety
-/// `ptr`/`len` must be a live buffer from [`bench_alloc`].
+/// `ptr`/`len` must be a live buffer from [`bench_alloc`] holding valid UTF-8.
 #[no_mangle]
 pub unsafe extern "C" fn parse_validate(ptr: *const u8, len: usize) -> u32 {
-    frontend_pass::parse_validate(&text(ptr, len)) as u32
+    frontend_pass::parse_validate(js_str(ptr, len)) as u32
 }
 
 /// Parse, validate and expand; returns the number of words expanded.
 ///
 /// # Safety
-/// `ptr`/`len` must be a live buffer from [`bench_alloc`].
+/// `ptr`/`len` must be a live buffer from [`bench_alloc`] holding valid UTF-8.
 #[no_mangle]
 pub unsafe extern "C" fn frontend_pass(ptr: *const u8, len: usize) -> u32 {
-    frontend_pass::frontend_pass(&text(ptr, len)).expanded_words as u32
+    frontend_pass::frontend_pass(js_str(ptr, len)).expanded_words as u32
 }
 
 /// Starts a new tree (and forgets every artifact).

@@ -1,6 +1,8 @@
 //! `ParseInstruction` (BuildKit `instructions/parse.go`): one syntax node to a typed
 //! instruction, with BuildKit's checks in BuildKit's order and its exact error texts.
 
+use std::borrow::Cow;
+
 use super::bflags::{parse_flags, FlagKind, FlagValue, ParsedFlags};
 use super::commands::*;
 use super::duration::parse_go_duration;
@@ -94,18 +96,18 @@ const INSTRUCTION_NAMES: [&str; 18] = [
 ];
 
 /// The arguments BuildKit's `nodeArgs` collects (for ONBUILD: the trigger keyword and its
-/// arguments).
-fn node_args(inst: &Instruction) -> Vec<Word> {
+/// arguments). Borrowed from the instruction except under ONBUILD.
+fn node_args(inst: &Instruction) -> Cow<'_, [Word]> {
     match &inst.onbuild {
         Some(sub) => {
             let mut out = vec![Word {
                 value: sub.keyword.clone(),
                 span: sub.keyword_span,
             }];
-            out.extend(node_args(sub));
-            out
+            out.extend_from_slice(&node_args(sub));
+            Cow::Owned(out)
         }
-        None => inst.args.clone(),
+        None => Cow::Borrowed(&inst.args),
     }
 }
 
@@ -124,9 +126,10 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
     let flags = |defined: &[(&str, FlagKind)]| -> Result<ParsedFlags, InstructionError> {
         parse_flags(&inst.flags, defined).map_err(flag_fail)
     };
-    let args = node_args(inst);
+    let node_args = node_args(inst);
+    let args: &[Word] = &node_args;
     let exactly_one = |name: &str| -> Result<Word, InstructionError> {
-        match args.as_slice() {
+        match args {
             [one] => Ok(one.clone()),
             _ => Err(fail(format!("{name} requires exactly one argument"))),
         }
@@ -143,7 +146,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
         Keyword::Env => {
             flags(NO_FLAGS)?;
             Command::Env(EnvCommand {
-                pairs: parse_kvps(&args, "ENV").map_err(fail)?,
+                pairs: parse_kvps(args, "ENV").map_err(fail)?,
             })
         }
         Keyword::Maintainer => {
@@ -154,7 +157,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
         Keyword::Label => {
             flags(NO_FLAGS)?;
             Command::Label(LabelCommand {
-                pairs: parse_kvps(&args, "LABEL").map_err(fail)?,
+                pairs: parse_kvps(args, "LABEL").map_err(fail)?,
             })
         }
         Keyword::Add => {
@@ -162,7 +165,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                 return Err(fail(no_destination("ADD")));
             }
             let f = flags(ADD_FLAGS)?;
-            let sources_and_dest = sources_and_dest(inst, &args, "ADD").map_err(fail)?;
+            let sources_and_dest = sources_and_dest(inst, args, "ADD").map_err(fail)?;
             Command::Add(AddCommand {
                 sources_and_dest,
                 chown: f.get("chown").cloned(),
@@ -179,7 +182,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                 return Err(fail(no_destination("COPY")));
             }
             let f = flags(COPY_FLAGS)?;
-            let sources_and_dest = sources_and_dest(inst, &args, "COPY").map_err(fail)?;
+            let sources_and_dest = sources_and_dest(inst, args, "COPY").map_err(fail)?;
             Command::Copy(CopyCommand {
                 sources_and_dest,
                 from: f.get("from").cloned(),
@@ -190,7 +193,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                 exclude: f.all("exclude"),
             })
         }
-        Keyword::From => return parse_from(inst, &args).map(Parsed::Stage),
+        Keyword::From => return parse_from(inst, args).map(Parsed::Stage),
         Keyword::Onbuild => {
             at_least_one("ONBUILD")?;
             flags(NO_FLAGS)?;
@@ -253,7 +256,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
                 devices.push(parse_device(d).map_err(fail)?);
             }
             Command::Run(RunCommand {
-                cmd: command_line(inst, &args, false),
+                cmd: command_line(inst, args, false),
                 files: inline_files(&inst.heredocs),
                 mounts,
                 network,
@@ -265,27 +268,27 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
         Keyword::Cmd => {
             flags(NO_FLAGS)?;
             Command::Cmd(CmdCommand {
-                cmd: command_line(inst, &args, false),
+                cmd: command_line(inst, args, false),
                 files: inline_files(&inst.heredocs),
             })
         }
         Keyword::Entrypoint => {
             flags(NO_FLAGS)?;
             Command::Entrypoint(EntrypointCommand {
-                cmd: command_line(inst, &args, true),
+                cmd: command_line(inst, args, true),
                 files: inline_files(&inst.heredocs),
             })
         }
         Keyword::Healthcheck => {
             at_least_one("HEALTHCHECK")?;
             Command::Healthcheck(HealthcheckCommand {
-                health: parse_healthcheck(inst, &args).map_err(fail)?,
+                health: parse_healthcheck(inst, args).map_err(fail)?,
             })
         }
         Keyword::Expose => {
             at_least_one("EXPOSE")?;
             flags(NO_FLAGS)?;
-            let mut ports = args.clone();
+            let mut ports = args.to_vec();
             crate::sort::sort_by(&mut ports, |a, b| a.value.cmp(&b.value));
             Command::Expose(ExposeCommand { ports })
         }
@@ -298,7 +301,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
             at_least_one("VOLUME")?;
             flags(NO_FLAGS)?;
             let mut volumes = Vec::new();
-            for v in &args {
+            for v in args {
                 let trimmed = v.value.trim_matches(char::is_whitespace);
                 if trimmed.is_empty() {
                     return Err(fail(
@@ -327,7 +330,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
             // BuildKit does not parse ARG's flags (they are ignored).
             at_least_one("ARG")?;
             let mut pairs = Vec::new();
-            for a in &args {
+            for a in args {
                 let (key, value) = match a.value.split_once('=') {
                     Some((k, _)) => {
                         if k.is_empty() {
@@ -357,7 +360,7 @@ pub fn parse_instruction(inst: &Instruction) -> Result<Parsed, InstructionError>
         }
         Keyword::Shell => {
             flags(NO_FLAGS)?;
-            let shell = handle_json_args(&args, inst.json);
+            let shell = handle_json_args(args, inst.json);
             if shell.is_empty() {
                 return Err(fail("SHELL requires at least one argument".to_string()));
             }
@@ -406,7 +409,7 @@ fn parse_kvps(args: &[Word], name: &str) -> Result<Vec<KeyValuePair>, String> {
     if !args.len().is_multiple_of(3) {
         return Err(format!("Bad input to {name}, too many arguments"));
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(args.len() / 3);
     for triple in args.chunks(3) {
         if triple[0].value.is_empty() {
             return Err(format!("{name} names can not be blank"));

@@ -9,8 +9,15 @@
 
 use std::cmp::Ordering;
 
-/// Sorts `items` stably by `compare` (like `slice::sort_by`).
+/// Sorts `items` stably by `compare` (like `slice::sort_by`). A list already in order (most
+/// are: references in a word, diagnostics of one pass) is left as it is without allocating.
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
+    if items
+        .windows(2)
+        .all(|pair| compare(&pair[0], &pair[1]) != Ordering::Greater)
+    {
+        return;
+    }
     let mut order = {
         let view: &[T] = items;
         sorted_indices(view.len(), &mut |a, b| compare(&view[a], &view[b]))

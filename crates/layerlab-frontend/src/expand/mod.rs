@@ -18,7 +18,7 @@
 //! environment is anything implementing [`EnvLookup`]; [`Env`] keeps declaration order.
 //!
 //! ```
-//! use layerlab::expand::{Env, Lex};
+//! use layerlab_frontend::expand::{Env, Lex};
 //!
 //! let env = Env::from_slice(&["NAME=world", "FILE=app.tar.gz"]);
 //! let lex = Lex::new('\\');

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
-use crate::syntax::{Dockerfile, Word};
+use crate::syntax::{Dockerfile, Keyword, Word};
 
 /// A build stage: a FROM and the commands up to the next FROM (BuildKit `Stage`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +100,11 @@ pub fn parse(dockerfile: &Dockerfile) -> Instructions {
         match parsed {
             ParsedInstruction::Stage(mut stage) => {
                 stage.index = index;
+                // Room for the instructions up to the next FROM: the commands are large, and
+                // growing the vector would move them again and again.
+                let rest = dockerfile.instructions.get(index + 1..).unwrap_or_default();
+                let commands = rest.iter().take_while(|i| i.kind != Keyword::From).count();
+                stage.commands.reserve_exact(commands);
                 out.stages.push(stage);
             }
             ParsedInstruction::Command(command) => {

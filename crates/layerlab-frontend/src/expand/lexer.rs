@@ -1,6 +1,7 @@
 //! The word lexer: quotes, escapes, `$NAME` / `${NAME…}` substitution and word splitting, a
 //! port of BuildKit's `frontend/dockerfile/shell/lex.go` (`Lex`, `shellWord`).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -145,8 +146,9 @@ impl Lex {
         }
         let mut sw = ShellWord::new(self, word, env, false);
         // Only the references are wanted: the expanded text of the word itself is not kept
-        // (nested words still are, their values decide errors).
+        // (nested words still are, their values decide errors), nor the sets of names.
         sw.keep_top = false;
+        sw.name_sets = false;
         let _ = sw.process_stop_on(None, self.raw_escapes);
         sw.into_expansion(String::new()).references
     }
@@ -179,6 +181,40 @@ fn is_special_param(c: char) -> bool {
 /// How Go's `string(rune)` shows a character, or the end of input (U+FFFD).
 fn rune_str(c: Option<char>) -> char {
     c.unwrap_or('\u{fffd}')
+}
+
+/// The one or two characters after the name in `${NAME…}` (`}`, `-`, `:-` …), as BuildKit
+/// shows them in errors. Kept as characters: only an error or `skip_unset_env` prints them.
+#[derive(Clone, Copy)]
+struct Modifier {
+    chars: [char; 2],
+    len: usize,
+}
+
+impl Modifier {
+    fn new(first: Option<char>) -> Self {
+        Modifier {
+            chars: [rune_str(first), '\u{fffd}'],
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, c: Option<char>) {
+        if let Some(slot) = self.chars.get_mut(self.len) {
+            *slot = rune_str(c);
+            self.len += 1;
+        }
+    }
+}
+
+impl std::fmt::Display for Modifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        self.chars
+            .iter()
+            .take(self.len)
+            .try_for_each(|&c| f.write_char(c))
+    }
 }
 
 /// The words being split out of one nested level (`wordsStruct`). The buffer of the current
@@ -237,6 +273,8 @@ struct ShellWord<'a, E: ?Sized> {
     split: bool,
     /// Whether the text of the outermost level is built (not for `variable_references`).
     keep_top: bool,
+    /// Whether `matched` and `unmatched` are filled (not for `variable_references`).
+    name_sets: bool,
     raw_escapes: bool,
     /// BuildKit's `wordsBuffer`: every nesting level resets and fills the same buffer.
     words_buffer: String,
@@ -260,6 +298,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
             pos,
             split,
             keep_top: true,
+            name_sets: true,
             raw_escapes: lex.raw_escapes,
             words_buffer: String::new(),
             depth: 0,
@@ -311,16 +350,81 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         self.pos
     }
 
-    /// The run of plain ASCII characters from the current position (none of `$`, quotes,
-    /// the escape character or `stop`), consumed.
+    /// Whether the text being read is wanted: always in a nested word, at the outermost level
+    /// unless only the references are (`variable_references`).
+    #[inline(always)]
+    fn keep(&self) -> bool {
+        self.keep_top || self.depth > 0
+    }
+
+    /// The run of plain characters from the current position (none of `$`, quotes, the
+    /// escape character or `stop`), consumed.
     fn plain_run(&mut self, stop: Option<char>) -> &'a str {
-        let bytes = self.text.as_bytes();
         let escape = self.lex.escape;
+        self.run(
+            |c| matches!(c, '$' | '\'' | '"') || c == escape || Some(c) == stop,
+            stop,
+        )
+    }
+
+    /// The run of plain characters inside `"…"` (none of `"`, `$` or the escape character),
+    /// consumed.
+    fn quoted_run(&mut self) -> &'a str {
+        let escape = self.lex.escape;
+        self.run(|c| matches!(c, '$' | '"') || c == escape, None)
+    }
+
+    /// Whether text that is not kept can be skipped with [`ShellWord::skip_unescaped`]: the
+    /// escape character must be one byte and not itself a character that starts something.
+    fn can_skip(&self) -> bool {
+        self.lex.escape.is_ascii() && !matches!(self.lex.escape, '$' | '\'' | '"')
+    }
+
+    /// Moves to the next character `find` locates that the escape character does not escape,
+    /// or to the end. For text that is not kept (the outer level of `variable_references`),
+    /// where only what starts a reference or a quote matters: the characters in between are
+    /// not read one by one. A run of escape characters before the one found escapes it when
+    /// its length is odd (each pair is an escaped escape character), and then both are
+    /// stepped over, as the character-by-character path does.
+    fn skip_unescaped(&mut self, find: impl Fn(&[u8]) -> Option<usize>) {
+        let bytes = self.text.as_bytes();
+        let escape = self.lex.escape as u8;
+        loop {
+            let Some(at) = bytes.get(self.pos..).and_then(&find).map(|i| self.pos + i) else {
+                self.pos = bytes.len();
+                return;
+            };
+            let escapes = bytes
+                .get(self.pos..at)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .take_while(|&&b| b == escape)
+                .count();
+            if escapes % 2 == 0 {
+                self.pos = at;
+                return;
+            }
+            self.pos = at + 1;
+        }
+    }
+
+    /// Consumes characters up to the first one `special` picks. Bytes are tested one at a
+    /// time: a non-ASCII byte is part of the run (it cannot be the start of an ASCII special
+    /// character) unless the escape character or `stop` is itself non-ASCII, where the run
+    /// ends before it and the caller reads it as a character.
+    #[inline(always)]
+    fn run(&mut self, special: impl Fn(char) -> bool, stop: Option<char>) -> &'a str {
+        let bytes = self.text.as_bytes();
+        let ascii_specials = self.lex.escape.is_ascii() && stop.is_none_or(|c| c.is_ascii());
         let start = self.pos;
         let mut end = start;
         while let Some(&b) = bytes.get(end) {
-            let c = char::from(b);
-            if !b.is_ascii() || matches!(b, b'$' | b'\'' | b'"') || c == escape || Some(c) == stop {
+            if b.is_ascii() {
+                if special(char::from(b)) {
+                    break;
+                }
+            } else if !ascii_specials {
                 break;
             }
             end += 1;
@@ -352,8 +456,17 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         let mut words = Words::default();
         let quotes = !self.lex.skip_process_quotes;
         let split = self.split;
-        let keep = self.keep_top || self.depth > 0;
-        while let Some(c) = self.peek() {
+        let keep = self.keep();
+        let skip = !keep && !split && stop.is_none() && self.can_skip();
+        loop {
+            if skip {
+                if quotes {
+                    self.skip_unescaped(|b| memchr::memchr3(b'$', b'\'', b'"', b));
+                } else {
+                    self.skip_unescaped(|b| memchr::memchr(b'$', b));
+                }
+            }
+            let Some(c) = self.peek() else { break };
             if stop == Some(c) {
                 self.bump();
                 return Ok((result, words.finish(&mut self.words_buffer)));
@@ -362,7 +475,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                 let piece = match c {
                     '$' => self.process_dollar()?,
                     '\'' => self.process_single_quote()?,
-                    _ => self.process_double_quote()?,
+                    _ => Cow::Owned(self.process_double_quote()?),
                 };
                 if keep {
                     result.push_str(&piece);
@@ -392,19 +505,25 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                     if split {
                         words.add_raw_char(&mut self.words_buffer, c);
                     }
-                    result.push(c);
+                    if keep {
+                        result.push(c);
+                    }
                 }
                 // The escape character escapes the next one; at the very end it vanishes.
                 let Some(escaped) = self.next() else { break };
                 if split {
                     words.add_raw_char(&mut self.words_buffer, escaped);
                 }
-                result.push(escaped);
+                if keep {
+                    result.push(escaped);
+                }
             } else {
                 if split {
                     words.add_char(&mut self.words_buffer, c);
                 }
-                result.push(c);
+                if keep {
+                    result.push(c);
+                }
             }
         }
         if let Some(stop) = stop {
@@ -413,52 +532,66 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         Ok((result, words.finish(&mut self.words_buffer)))
     }
 
-    /// `'…'`: everything literal up to the next `'`.
-    fn process_single_quote(&mut self) -> Result<String, ExpandErrorKind> {
-        let mut result = String::new();
-        let open = self.next();
-        if self.lex.raw_quotes {
-            result.extend(open);
-        }
-        loop {
-            match self.next() {
-                None => return Err(ExpandErrorKind::UnterminatedSingleQuote),
-                Some('\'') => {
-                    if self.lex.raw_quotes {
-                        result.push('\'');
-                    }
-                    return Ok(result);
-                }
-                Some(c) => result.push(c),
-            }
-        }
+    /// `'…'`: everything literal up to the next `'`: a slice of the word, quotes included
+    /// under `raw_quotes`.
+    fn process_single_quote(&mut self) -> Result<Cow<'a, str>, ExpandErrorKind> {
+        let open = self.pos;
+        let inside = open + '\''.len_utf8();
+        let rest = self.text.as_bytes().get(inside..).unwrap_or_default();
+        let Some(len) = memchr::memchr(b'\'', rest) else {
+            self.pos = self.text.len();
+            return Err(ExpandErrorKind::UnterminatedSingleQuote);
+        };
+        let close = inside + len;
+        self.pos = close + '\''.len_utf8();
+        let text = if self.lex.raw_quotes {
+            self.text.get(open..self.pos)
+        } else {
+            self.text.get(inside..close)
+        };
+        Ok(Cow::Borrowed(text.unwrap_or_default()))
     }
 
     /// `"…"`: `$` expands; the escape character escapes only `"`, `$` and itself.
     fn process_double_quote(&mut self) -> Result<String, ExpandErrorKind> {
         let mut result = String::new();
+        let keep = self.keep();
         let open = self.next();
-        if self.lex.raw_quotes {
+        if self.lex.raw_quotes && keep {
             result.extend(open);
         }
+        let skip = !keep && self.can_skip();
         loop {
+            if skip {
+                self.skip_unescaped(|b| memchr::memchr2(b'"', b'$', b));
+            } else {
+                let run = self.quoted_run();
+                if !run.is_empty() {
+                    if keep {
+                        result.push_str(run);
+                    }
+                    continue;
+                }
+            }
             match self.peek() {
                 None => return Err(ExpandErrorKind::UnterminatedDoubleQuote),
                 Some('"') => {
                     self.bump();
-                    if self.lex.raw_quotes {
+                    if self.lex.raw_quotes && keep {
                         result.push('"');
                     }
                     return Ok(result);
                 }
                 Some('$') => {
                     let value = self.process_dollar()?;
-                    result.push_str(&value);
+                    if keep {
+                        result.push_str(&value);
+                    }
                 }
                 Some(mut c) => {
                     self.bump();
                     if c == self.lex.escape {
-                        if self.raw_escapes {
+                        if self.raw_escapes && keep {
                             result.push(c);
                         }
                         match self.peek() {
@@ -471,7 +604,9 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                             Some(_) => {}
                         }
                     }
-                    result.push(c);
+                    if keep {
+                        result.push(c);
+                    }
                 }
             }
         }
@@ -495,20 +630,21 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         }
     }
 
-    /// `$NAME`, `${NAME}` and `${NAME<op>word}` (`processDollar`).
-    fn process_dollar(&mut self) -> Result<String, ExpandErrorKind> {
+    /// `$NAME`, `${NAME}` and `${NAME<op>word}` (`processDollar`). A value is borrowed from
+    /// the environment when nothing is done to it.
+    fn process_dollar(&mut self) -> Result<Cow<'a, str>, ExpandErrorKind> {
         let dollar_at = self.offset();
         self.bump();
 
         if self.peek() != Some('{') {
             let (name, name_span) = self.process_name();
             if name.is_empty() {
-                return Ok("$".to_string());
+                return Ok(Cow::Borrowed("$"));
             }
             return Ok(match self.get_env(name, name_span, dollar_at) {
-                Some(value) => value,
-                None if self.lex.skip_unset_env => format!("${name}"),
-                None => String::new(),
+                Some(value) => Cow::Borrowed(value),
+                None if self.lex.skip_unset_env => Cow::Owned(format!("${name}")),
+                None => Cow::Borrowed(""),
             });
         }
 
@@ -520,39 +656,41 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         }
         let (name, name_span) = self.process_name();
         let first = self.next();
-        let mut chs = rune_str(first).to_string();
+        let mut chs = Modifier::new(first);
 
         match first {
             Some('}') => Ok(match self.get_env(name, name_span, dollar_at) {
-                Some(value) => value,
-                None if self.lex.skip_unset_env => format!("${{{name}}}"),
-                None => String::new(),
+                Some(value) => Cow::Borrowed(value),
+                None if self.lex.skip_unset_env => Cow::Owned(format!("${{{name}}}")),
+                None => Cow::Borrowed(""),
             }),
             Some(':' | '+' | '-' | '?' | '#' | '%') => {
                 let null_is_unset = first == Some(':');
                 let op = if null_is_unset {
                     let second = self.next();
-                    chs.push(rune_str(second));
+                    chs.push(second);
                     second
                 } else {
                     first
                 };
                 let pattern_op = matches!(op, Some('#' | '%'));
                 if null_is_unset && pattern_op {
-                    return Err(ExpandErrorKind::UnsupportedModifier(chs));
+                    return Err(ExpandErrorKind::UnsupportedModifier(chs.to_string()));
                 }
                 let word = self.nested('}', pattern_op)?;
                 let value = self.get_env(name, name_span, dollar_at);
                 let Some(value) = value else {
                     if self.lex.skip_unset_env {
-                        return Ok(format!("${{{name}{chs}{word}}}"));
+                        return Ok(Cow::Owned(format!("${{{name}{chs}{word}}}")));
                     }
-                    return self.apply_to_unset(op, name, word, chs);
+                    return self.apply_to_unset(op, name, word, chs).map(Cow::Owned);
                 };
                 let empty_as_unset = null_is_unset && value.is_empty();
                 match op {
-                    Some('-') => Ok(if empty_as_unset { word } else { value }),
-                    Some('+') => Ok(if empty_as_unset { String::new() } else { word }),
+                    Some('-') if empty_as_unset => Ok(Cow::Owned(word)),
+                    Some('-') => Ok(Cow::Borrowed(value)),
+                    Some('+') if empty_as_unset => Ok(Cow::Borrowed("")),
+                    Some('+') => Ok(Cow::Owned(word)),
                     Some('?') if empty_as_unset => Err(ExpandErrorKind::Required {
                         name: name.to_string(),
                         message: if word.is_empty() {
@@ -561,9 +699,9 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                             word
                         },
                     }),
-                    Some('?') => Ok(value),
-                    Some(c @ ('#' | '%')) => Self::trim(c, &word, &value),
-                    _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+                    Some('?') => Ok(Cow::Borrowed(value)),
+                    Some(c @ ('#' | '%')) => Self::trim(c, &word, value).map(Cow::Owned),
+                    _ => Err(ExpandErrorKind::UnsupportedModifier(chs.to_string())),
                 }
             }
             Some('/') => {
@@ -575,12 +713,12 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                 let replacement = self.nested('}', true)?;
                 let value = self.get_env(name, name_span, dollar_at);
                 if value.is_none() && self.lex.skip_unset_env {
-                    return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+                    return Ok(Cow::Owned(format!("${{{name}/{pattern}/{replacement}}}")));
                 }
                 let value = value.unwrap_or_default();
                 pattern::replace(
                     &pattern,
-                    &value,
+                    value,
                     &replacement,
                     replace_all,
                     MAX_EXPANSION_BYTES,
@@ -594,8 +732,9 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                         name: name.to_string(),
                     },
                 })
+                .map(Cow::Owned)
             }
-            _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+            _ => Err(ExpandErrorKind::UnsupportedModifier(chs.to_string())),
         }
     }
 
@@ -605,7 +744,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         op: Option<char>,
         name: &str,
         word: String,
-        chs: String,
+        chs: Modifier,
     ) -> Result<String, ExpandErrorKind> {
         match op {
             Some('-') => Ok(word),
@@ -619,7 +758,7 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
                 },
             }),
             Some(c @ ('#' | '%')) => Self::trim(c, &word, ""),
-            _ => Err(ExpandErrorKind::UnsupportedModifier(chs)),
+            _ => Err(ExpandErrorKind::UnsupportedModifier(chs.to_string())),
         }
     }
 
@@ -670,16 +809,24 @@ impl<'a, E: EnvLookup + ?Sized> ShellWord<'a, E> {
         (name, start..self.offset())
     }
 
-    /// Looks `name` up and records the reference.
-    fn get_env(&mut self, name: &str, name_span: Range<usize>, dollar_at: usize) -> Option<String> {
-        let value = self.env.get(name).map(str::to_owned);
-        let seen = if value.is_some() {
-            &mut self.matched
-        } else {
-            &mut self.unmatched
-        };
-        if !seen.contains(name) {
-            seen.insert(name.to_string());
+    /// Looks `name` up and records the reference. The value is borrowed from the environment.
+    fn get_env(
+        &mut self,
+        name: &str,
+        name_span: Range<usize>,
+        dollar_at: usize,
+    ) -> Option<&'a str> {
+        let env: &'a E = self.env;
+        let value = env.get(name);
+        if self.name_sets {
+            let seen = if value.is_some() {
+                &mut self.matched
+            } else {
+                &mut self.unmatched
+            };
+            if !seen.contains(name) {
+                seen.insert(name.to_string());
+            }
         }
         self.references.push(VarRef {
             name: name.to_string(),
@@ -745,6 +892,12 @@ mod tests {
             "${C/\\*/x}",
             "a\\",
             "${A",
+            // Runs of escape characters before `$` and quotes (the skipping in
+            // `variable_references` counts them), inside and outside double quotes.
+            "\\\\$A \\\\\\$B \\'$C' x'$D'",
+            "\"\\\\\" $A\" \"\\\\\\\"$B\" \"é\\$C\\\\$D",
+            "``$A ```$B `\"$C\" '`'$D",
+            "run \\\n  && echo \"${A:-$B}\" '$C' \\\"$D",
         ] {
             for flags in 0..16 {
                 agree(w, '\\', flags);
