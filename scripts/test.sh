@@ -19,6 +19,13 @@ fi
 
 # CI builds once from a clean clone: the incremental cache would only take disk space.
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
+# A clean run writes about 3.5 GB (target/ 3.0 GB, dist/, node_modules/, temporary files):
+# say so at the start rather than fail halfway with "No space left on device".
+free_kb=$(df -Pk "$LAYERLAB_ROOT" | awk 'NR==2 {print $4}')
+echo "disk: $((free_kb / 1048576)) GiB free under $LAYERLAB_ROOT"
+if [ "${free_kb:-0}" -lt $((6 * 1048576)) ]; then
+  echo "warning: less than 6 GiB free; a clean run needs about 3.5 GB"
+fi
 
 logs="$(mktemp -d)"
 passed=0
@@ -58,10 +65,11 @@ step "cargo clippy (wasm32: the playground)" cargo clippy --locked --target wasm
 if [ "$(cat "$LAST_LOG.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # Benchmarks are left out: they run by themselves (cargo bench) and report numbers.
-step "native tests" cargo test --locked --workspace --lib --bins --tests
+# --no-fail-fast: a failing test binary must not hide the results of the others.
+step "native tests" cargo test --locked --no-fail-fast --workspace --lib --bins --tests
 count_cargo "$LAST_LOG"
 
-step "wasm tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown --test web --test web_digests
+step "wasm tests in headless Chromium" cargo test --locked --no-fail-fast --target wasm32-unknown-unknown --test web --test web_digests
 count_cargo "$LAST_LOG"
 
 step "trunk build --release" trunk build --release --offline=true

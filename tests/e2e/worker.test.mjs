@@ -105,6 +105,11 @@ test('typing in a 5,000-line Dockerfile: the longest main-thread task (reported)
   const value = await page.inputValue('#dockerfile');
   assert.equal(value.length, text.length + 27);
   assert.match(await page.textContent('.status .counts'), /2500 instructions/);
+  // The Layers panel renders its first 100 steps; "Show more" adds the next 100.
+  await selectTab(page, 'layers');
+  assert.match(await page.textContent('.tab-panel p.more'), /^Showing 100 of \d{4} steps\./);
+  await page.click('.tab-panel p.more button');
+  await page.waitForFunction(() => /^Showing 200 of \d{4} steps\./.test(document.querySelector('.tab-panel p.more').textContent));
   assert.deepEqual(errors, []);
   await context.close();
 });

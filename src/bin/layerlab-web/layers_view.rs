@@ -13,7 +13,12 @@ use layerlab::simulate::{
 };
 use yew::prelude::*;
 
-use crate::instructions_view::{InstructionsView, PAGE};
+use crate::instructions_view::InstructionsView;
+
+/// Steps shown at first and added by "Show more". Every row re-renders when a new build
+/// arrives: with 300 rows that was one 74–99 ms main-thread task for a 5,000-line Dockerfile
+/// (docs/BENCHMARKS.md §5).
+const PAGE: usize = 100;
 use crate::shared::Shared;
 use crate::workspace::human_size;
 
