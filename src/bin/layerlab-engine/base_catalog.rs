@@ -9,10 +9,10 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Promise, Reflect, Uint8Array};
+use js_sys::Promise;
 use layerlab::catalog::base_images::BaseImageCatalog;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
 
 /// Where the page serves the catalog (Trunk copies it there).
 const URL: &str = "data/base-images.json";
@@ -40,36 +40,8 @@ pub fn promise() -> Promise {
 }
 
 async fn fetch_and_install() -> Result<(), String> {
-    let bytes = fetch_bytes(URL).await?;
+    let bytes = crate::fetch::fetch_bytes(URL).await?;
     let catalog = BaseImageCatalog::from_json(&bytes).map_err(|e| e.to_string())?;
     BaseImageCatalog::install(catalog);
     Ok(())
-}
-
-/// Fetches `url` (relative to the engine module's page) with the global `fetch`.
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let global = js_sys::global();
-    let fetch: js_sys::Function = Reflect::get(&global, &"fetch".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or("no fetch")?;
-    let promise: Promise = fetch
-        .call1(&global, &JsValue::from_str(url))
-        .map_err(|_| format!("cannot fetch {url}"))?
-        .unchecked_into();
-    let response: web_sys::Response = JsFuture::from(promise)
-        .await
-        .map_err(|_| format!("cannot fetch {url}"))?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
-    }
-    let buffer = JsFuture::from(
-        response
-            .array_buffer()
-            .map_err(|_| format!("cannot read {url}"))?,
-    )
-    .await
-    .map_err(|_| format!("cannot read {url}"))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
 }

@@ -12,9 +12,13 @@
 //! decoders or the image writers (see docs/ARCHITECTURE.md). The messages between the two
 //! are [`protocol`], one source file compiled into both binaries.
 
-// The context in IndexedDB: the page loads it, the worker saves it.
 #[cfg(target_arch = "wasm32")]
 mod base_catalog;
+// The page's fetch of its own files, one file in both binaries.
+#[cfg(target_arch = "wasm32")]
+#[path = "../layerlab-web/fetch.rs"]
+mod fetch;
+// The context in IndexedDB: the worker loads it when the page starts and saves it.
 #[cfg(target_arch = "wasm32")]
 mod idb;
 #[cfg(target_arch = "wasm32")]

@@ -120,6 +120,17 @@ mod tests {
         c
     }
 
+    /// The analysis of `text` with `context`, no catalogs and no previous build.
+    fn analysed(text: &str, context: &Context) -> Analysis {
+        analyze_with_context(
+            text.as_bytes(),
+            context,
+            &BuildOptions::default(),
+            &Catalogs::new(None),
+            None,
+        )
+    }
+
     #[test]
     fn a_context_survives_records_and_bytes() {
         let original = context();
@@ -138,13 +149,7 @@ mod tests {
     fn a_build_survives_the_thread_boundary_with_its_image() {
         let text =
             "FROM scratch\nCOPY app.py /app/\nCOPY etc /etc/\nENV A=1\nCMD [\"/app/app.py\"]\n";
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
+        let analysis = analysed(text, &context());
         let expected = analysis
             .build
             .as_ref()
@@ -198,13 +203,7 @@ mod tests {
     #[test]
     fn cache_states_survive_the_binary_form() {
         let text = "FROM scratch\nCOPY app.py /app/\nCOPY etc /etc/\nENV A=$B\nCMD [\"x\"]\n";
-        let first = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
+        let first = analysed(text, &context());
         let mut changed = context();
         changed
             .insert_file("etc/new", "x", Metadata::with_mode(0o644))
@@ -240,13 +239,7 @@ mod tests {
     fn an_unknown_layer_keeps_its_reason() {
         // A RUN whose effect the simulation cannot know.
         let text = "FROM scratch\nCOPY app.py /\nRUN ./configure && make install\n";
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &context(),
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
+        let analysis = analysed(text, &context());
         let expected = analysis
             .build
             .as_ref()
@@ -274,13 +267,7 @@ mod tests {
         big.insert_file("big.bin", vec![1u8; size], Metadata::with_mode(0o644))
             .unwrap();
         let text = "FROM scratch\nCOPY big.bin /\n";
-        let analysis = analyze_with_context(
-            text.as_bytes(),
-            &big,
-            &BuildOptions::default(),
-            &Catalogs::new(None),
-            None,
-        );
+        let analysis = analysed(text, &big);
         let (_, image, _) =
             unpack(decode_result(&encode_result(&pack(analysis, Vec::new()))).unwrap());
         let image = image.unwrap();

@@ -106,6 +106,32 @@ fn now_ms() -> f64 {
 }
 
 /// A fresh `ArrayBuffer` with a copy of `bytes` (to transfer).
+/// Answers read `id` (an upload, or the saved context), unless the page cancelled it: keeps
+/// the entries until the page applies them, and sends the page a copy of the bytes.
+fn answer_read(
+    state: &Shared,
+    id: u64,
+    result: Result<(Vec<EntryRecord>, Vec<FileContent>), String>,
+) {
+    let mut s = state.borrow_mut();
+    if s.cancelled.remove(&id) {
+        return;
+    }
+    match result {
+        Ok((records, contents)) => {
+            let bufs: Array = contents.iter().map(|c| buffer_of(c.bytes())).collect();
+            s.pending.insert(id, (records.clone(), contents));
+            drop(s);
+            let result = Ok(records);
+            post(&Response::Read { id, result }, &bufs);
+        }
+        Err(e) => {
+            drop(s);
+            post(&Response::Read { id, result: Err(e) }, &Array::new());
+        }
+    }
+}
+
 fn buffer_of(bytes: &[u8]) -> JsValue {
     Uint8Array::from(bytes).buffer().into()
 }
@@ -204,51 +230,16 @@ fn handle(state: &Shared, data: JsValue) {
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = read_upload(&state, id, paths, files, archive).await;
-                let mut s = state.borrow_mut();
-                if s.cancelled.remove(&id) {
-                    return;
-                }
-                match result {
-                    Ok((records, contents)) => {
-                        let bufs: Array = contents.iter().map(|c| buffer_of(c.bytes())).collect();
-                        s.pending.insert(id, (records.clone(), contents));
-                        drop(s);
-                        post(
-                            &Response::Read {
-                                id,
-                                result: Ok(records),
-                            },
-                            &bufs,
-                        );
-                    }
-                    Err(e) => post(&Response::Read { id, result: Err(e) }, &Array::new()),
-                }
+                answer_read(&state, id, result);
             });
         }
         Request::LoadSaved { id } => {
             let state = state.clone();
             idb::load(move |saved| {
-                let mut s = state.borrow_mut();
-                if s.cancelled.remove(&id) {
-                    return;
-                }
-                let Some(context) = saved else {
-                    drop(s);
-                    let result = Err("no saved context".to_string());
-                    post(&Response::Read { id, result }, &Array::new());
-                    return;
-                };
-                let (records, contents) = to_records(&context);
-                let bufs: Array = contents.iter().map(|c| buffer_of(c.bytes())).collect();
-                s.pending.insert(id, (records.clone(), contents));
-                drop(s);
-                post(
-                    &Response::Read {
-                        id,
-                        result: Ok(records),
-                    },
-                    &bufs,
-                );
+                let result = saved
+                    .map(|context| to_records(&context))
+                    .ok_or_else(|| "no saved context".to_string());
+                answer_read(&state, id, result);
             });
         }
         Request::Cancel { id } => {

@@ -1156,7 +1156,10 @@ impl App {
             let link = ctx.link().clone();
             yew::platform::spawn_local(async move {
                 let url = format!("data/{}", dataset.file_name());
-                link.send_message(Msg::PackagesLoaded(dataset, dom::fetch_bytes(&url).await));
+                link.send_message(Msg::PackagesLoaded(
+                    dataset,
+                    crate::fetch::fetch_bytes(&url).await,
+                ));
             });
         }
     }

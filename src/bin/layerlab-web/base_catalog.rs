@@ -13,8 +13,6 @@ use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::dom;
-
 /// Where the page serves the catalog (Trunk copies it there).
 const URL: &str = "data/base-images.json";
 /// The catalog's file name, as the engine's workers are told it.
@@ -33,7 +31,7 @@ fn promise() -> Promise {
             .borrow_mut()
             .get_or_insert_with(|| {
                 future_to_promise(async {
-                    Ok(match dom::fetch_bytes(URL).await {
+                    Ok(match crate::fetch::fetch_bytes(URL).await {
                         Ok(bytes) => {
                             BYTES.with(|b| *b.borrow_mut() = Some(bytes.into()));
                             JsValue::NULL

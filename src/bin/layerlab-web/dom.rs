@@ -17,26 +17,6 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Fetches a file of the page's origin (the catalogs under `data/`).
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| format!("cannot fetch {url}"))?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("cannot fetch {url}: HTTP {}", response.status()));
-    }
-    let buffer = JsFuture::from(
-        response
-            .array_buffer()
-            .map_err(|_| format!("cannot read {url}"))?,
-    )
-    .await
-    .map_err(|_| format!("cannot read {url}"))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
 /// Offers `bytes` as a download called `name`.
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     download_js(name, &Uint8Array::from(bytes), mime)

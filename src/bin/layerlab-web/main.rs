@@ -23,6 +23,8 @@ mod editor;
 mod embed;
 #[cfg(target_arch = "wasm32")]
 mod engine;
+#[cfg(target_arch = "wasm32")]
+mod fetch;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod gallery;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
