@@ -8,28 +8,10 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
 use layerlab::context::Context;
-use layerlab::simulate::{build, Build, BuildOptions, Catalogs, Certainty};
+use layerlab::simulate::{Build, Catalogs, Certainty};
 
-fn simulate(dockerfile: &str, ctx: &Context) -> Build {
-    let parsed = layerlab::syntax::parse(dockerfile);
-    let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    build(
-        &parsed,
-        &ins,
-        ctx,
-        &BuildOptions::default(),
-        &Catalogs::bundled(),
-        None,
-    )
-}
-
-fn paths(b: &Build, layer: usize) -> Vec<String> {
-    b.layers[layer]
-        .changes
-        .iter()
-        .map(|c| c.path.clone())
-        .collect()
-}
+mod simulate_support;
+use simulate_support::{layer_paths as paths, simulate};
 
 /// The COPY/ADD step (the last one; the first is FROM).
 fn add_step(b: &Build) -> &layerlab::simulate::Step {

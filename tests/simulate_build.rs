@@ -4,13 +4,10 @@
 use std::path::Path;
 
 use layerlab::context::Context;
-use layerlab::simulate::{build, Build, BuildOptions, CacheState, Catalogs};
+use layerlab::simulate::{BuildOptions, CacheState, Catalogs};
 
-fn simulate(dockerfile: &str, ctx: &Context, opts: &BuildOptions, prev: Option<&Build>) -> Build {
-    let parsed = layerlab::syntax::parse(dockerfile);
-    let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    build(&parsed, &ins, ctx, opts, &Catalogs::bundled(), prev)
-}
+mod simulate_support;
+use simulate_support::{layer_paths as paths, simulate_after as simulate};
 
 fn gallery(name: &str) -> (String, Context) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,14 +16,6 @@ fn gallery(name: &str) -> (String, Context) {
     let ctx = Context::from_dir(&dir).expect("gallery context");
     let text = std::fs::read_to_string(dir.join("Dockerfile")).expect("Dockerfile");
     (text, ctx)
-}
-
-fn paths(b: &Build, layer: usize) -> Vec<String> {
-    b.layers[layer]
-        .changes
-        .iter()
-        .map(|c| c.path.clone())
-        .collect()
 }
 
 #[test]

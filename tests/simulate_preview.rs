@@ -4,22 +4,10 @@
 //! Web Worker, without the private trees).
 
 use layerlab::context::Context;
-use layerlab::simulate::{
-    build, Build, BuildOptions, Catalogs, ContentPreview, PREVIEW_BUILD_BYTES, PREVIEW_FILE_BYTES,
-};
+use layerlab::simulate::{Build, ContentPreview, PREVIEW_BUILD_BYTES, PREVIEW_FILE_BYTES};
 
-fn simulate(dockerfile: &str, ctx: &Context) -> Build {
-    let parsed = layerlab::syntax::parse(dockerfile);
-    let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    build(
-        &parsed,
-        &ins,
-        ctx,
-        &BuildOptions::default(),
-        &Catalogs::bundled(),
-        None,
-    )
-}
+mod simulate_support;
+use simulate_support::simulate;
 
 fn preview_of<'a>(b: &'a Build, path: &str) -> Option<&'a ContentPreview> {
     b.layers

@@ -3,21 +3,10 @@
 //! args, undefined variables, WORKDIR owners, names resolved from /etc/passwd.
 
 use layerlab::context::Context;
-use layerlab::simulate::{build, Build, BuildOptions, CacheState, Catalogs, Certainty};
+use layerlab::simulate::{build, BuildOptions, CacheState, Catalogs, Certainty};
 
-fn simulate(dockerfile: &str, ctx: &Context, opts: &BuildOptions) -> Build {
-    let parsed = layerlab::syntax::parse(dockerfile);
-    let ins = layerlab::instructions::parse(&parsed.dockerfile);
-    build(&parsed, &ins, ctx, opts, &Catalogs::bundled(), None)
-}
-
-fn paths(b: &Build, layer: usize) -> Vec<String> {
-    b.layers[layer]
-        .changes
-        .iter()
-        .map(|c| c.path.clone())
-        .collect()
-}
+mod simulate_support;
+use simulate_support::{layer_paths as paths, simulate_with as simulate};
 
 fn ctx() -> Context {
     Context::from_files([
