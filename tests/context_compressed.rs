@@ -3,12 +3,14 @@
 //! concatenated streams, and damaged input — truncated, corrupted, bombs — refused with a
 //! typed error in bounded time. `scripts/install.sh test` installs the tools.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use layerlab::context::{detect_format, ArchiveFormat, Context, ContextError, EntryKind, Limits};
+
+mod common;
 
 /// The four compressors, their command line, and the format they make.
 const TOOLS: [(&str, &[&str], ArchiveFormat); 4] = [
@@ -17,27 +19,6 @@ const TOOLS: [(&str, &[&str], ArchiveFormat); 4] = [
     ("xz", &["-c", "-6"], ArchiveFormat::Xz),
     ("zstd", &["-c", "-q", "-19"], ArchiveFormat::Zstd),
 ];
-
-fn run_with_input(program: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program} is needed (scripts/install.sh test): {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("join").expect("write");
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 /// A small source tree written to disk and archived by GNU tar with fixed owners and times.
 fn tree_tar(dir: &Path) -> Vec<u8> {
@@ -106,7 +87,7 @@ fn every_compression_loads_the_same_context_as_the_plain_tar() {
     let plain = Context::from_archive(tar.clone()).expect("plain tar");
     check_tree(&plain);
     for (tool, args, format) in TOOLS {
-        let compressed = run_with_input(tool, args, &tar);
+        let compressed = common::pipe_through(tool, args, &tar);
         assert_eq!(detect_format(&compressed), format, "{tool}");
         let ctx = Context::from_archive(compressed).unwrap_or_else(|e| panic!("{tool}: {e}"));
         check_tree(&ctx);
@@ -126,8 +107,8 @@ fn concatenated_streams_are_read_on_like_go_and_the_tools() {
     // (`cat a.xz b.xz`, pbzip2 and pigz-style output): one context.
     let (a, b) = tar.split_at(tar.len() / 2);
     for (tool, args, _) in TOOLS {
-        let mut joined = run_with_input(tool, args, a);
-        joined.extend(run_with_input(tool, args, b));
+        let mut joined = common::pipe_through(tool, args, a);
+        joined.extend(common::pipe_through(tool, args, b));
         let ctx = Context::from_archive(joined).unwrap_or_else(|e| panic!("{tool}: {e}"));
         check_tree(&ctx);
     }
@@ -135,9 +116,9 @@ fn concatenated_streams_are_read_on_like_go_and_the_tools() {
     // data frames are passed over, as zstd and Go's decoders do.
     let skippable = [0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 7, 7, 7];
     let mut framed = skippable.to_vec();
-    framed.extend(run_with_input("zstd", &["-c", "-q"], a));
+    framed.extend(common::pipe_through("zstd", &["-c", "-q"], a));
     framed.extend_from_slice(&skippable);
-    framed.extend(run_with_input("zstd", &["-c", "-q"], b));
+    framed.extend(common::pipe_through("zstd", &["-c", "-q"], b));
     framed.extend_from_slice(&skippable);
     let ctx = Context::from_archive(framed).expect("zstd with skippable frames");
     check_tree(&ctx);
@@ -148,7 +129,7 @@ fn truncated_and_corrupted_archives_are_refused_without_panicking() {
     let dir = tempfile::tempdir().expect("tempdir");
     let tar = tree_tar(dir.path());
     for (tool, args, _) in TOOLS {
-        let compressed = run_with_input(tool, args, &tar);
+        let compressed = common::pipe_through(tool, args, &tar);
         // Cut: the decoders run out of input mid-stream.
         for keep in [compressed.len() / 2, compressed.len() / 4, 12] {
             let error = Context::from_archive(compressed[..keep].to_vec())
@@ -195,7 +176,7 @@ fn compressed_bombs_trip_the_ratio_guard_in_bounded_time() {
         ..Limits::default()
     };
     for (tool, _, _) in TOOLS {
-        let bomb = run_with_input(tool, &["-c"], &tar);
+        let bomb = common::pipe_through(tool, &["-c"], &tar);
         assert!(bomb.len() < 1 << 20, "{tool}: {} bytes", bomb.len());
         let started = Instant::now();
         let error = Context::from_archive_with_limits(bomb, limits).expect_err(tool);
@@ -222,28 +203,12 @@ fn a_claimed_huge_file_is_refused_at_its_header_whatever_the_compression() {
         ..Limits::default()
     };
     for (tool, args, _) in TOOLS {
-        let compressed = run_with_input(tool, args, header.as_bytes());
+        let compressed = common::pipe_through(tool, args, header.as_bytes());
         let error = Context::from_archive_with_limits(compressed, limits).expect_err(tool);
         assert!(
             matches!(error, ContextError::TooLarge { .. }),
             "{tool}: {error:?}"
         );
-    }
-}
-
-/// A small deterministic generator (no external randomness in tests).
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 
@@ -254,12 +219,12 @@ fn mutated_streams_never_panic_the_loader_nor_add() {
     // ADD's extraction alike.
     let dir = tempfile::tempdir().expect("tempdir");
     let tar = tree_tar(dir.path());
-    let mut rng = XorShift(0xc0ffee);
+    let mut rng = common::XorShift(0xc0ffee);
     let dockerfile = "FROM scratch\nADD in.bin /x/\n";
     let parsed = layerlab::syntax::parse(dockerfile);
     let ins = layerlab::instructions::parse(&parsed.dockerfile);
     for (tool, args, _) in TOOLS {
-        let compressed = run_with_input(tool, args, &tar);
+        let compressed = common::pipe_through(tool, args, &tar);
         for round in 0..120 {
             let mut bytes = compressed.clone();
             match round % 3 {

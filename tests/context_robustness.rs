@@ -8,21 +8,7 @@ use flate2::Compression;
 use layerlab::context::{go_match, Context, Dockerignore, PatternMatcher};
 use tar::{Builder, EntryType, Header};
 
-/// A small deterministic generator (no external randomness in tests).
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+mod common;
 
 fn sample_archive() -> Vec<u8> {
     let mut builder = Builder::new(Vec::new());
@@ -57,7 +43,7 @@ fn damaged_archives_never_panic() {
     let mut gz = GzEncoder::new(Vec::new(), Compression::default());
     gz.write_all(&tar).expect("compress");
     let gz = gz.finish().expect("finish");
-    let mut rng = XorShift(0x5eed);
+    let mut rng = common::XorShift(0x5eed);
     let mut outcomes = (0, 0);
     for original in [&tar, &gz] {
         for cut in (0..original.len()).step_by(37) {
@@ -98,7 +84,7 @@ fn arbitrary_patterns_never_panic() {
     let paths = [
         "a", "ab", "a/b", "b/a/b", ".", "é", "a*b", "[", "a\\b", "x/y/z.b",
     ];
-    let mut rng = XorShift(0xfeed);
+    let mut rng = common::XorShift(0xfeed);
     for _ in 0..5_000 {
         let len = 1 + rng.below(10);
         let pattern: String = (0..len)

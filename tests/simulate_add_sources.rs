@@ -4,14 +4,15 @@
 //! `--keep-git-dir`, `--checksum`) with BuildKit's errors underlined where they belong, HTTP
 //! checksums validated like go-digest, and `--exclude` with `!` re-inclusion.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::io::Read;
 
 use layerlab::context::Context;
 use layerlab::simulate::{Build, Catalogs, Certainty};
 
 mod simulate_support;
 use simulate_support::{layer_paths as paths, simulate};
+
+mod common;
 
 /// The COPY/ADD step (the last one; the first is FROM).
 fn add_step(b: &Build) -> &layerlab::simulate::Step {
@@ -31,23 +32,7 @@ fn only_error<'a>(b: &Build, dockerfile: &'a str) -> (String, &'a str) {
 }
 
 fn compress(program: &str, input: &[u8]) -> Vec<u8> {
-    compress_with(program, &["-c"], input)
-}
-
-fn compress_with(program: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program} is needed (scripts/install.sh test): {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("join").expect("write");
-    assert!(out.status.success(), "{program}");
-    out.stdout
+    common::pipe_through(program, &["-c"], input)
 }
 
 fn app_tar() -> Vec<u8> {
@@ -123,7 +108,7 @@ fn a_truncated_archive_fails_the_step_and_a_bomb_is_unknown() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     let big = app_tar_with(Some(&noise));
-    let xz = compress_with("xz", &["-c", "--block-size=65536"], &big);
+    let xz = common::pipe_through("xz", &["-c", "--block-size=65536"], &big);
     // Cut in the middle: the first headers decompress, then the stream ends (BuildKit's
     // untar fails part-way).
     let cut = xz[..xz.len() / 2].to_vec();
@@ -383,7 +368,7 @@ fn run_tar_extracts_the_new_compressions_too() {
     let noise: Vec<u8> = (0..1u32 << 20)
         .map(|i| (i.wrapping_mul(40_503) >> 7) as u8)
         .collect();
-    let xz = compress_with(
+    let xz = common::pipe_through(
         "xz",
         &["-c", "--block-size=65536"],
         &app_tar_with(Some(&noise)),

@@ -863,6 +863,23 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// ENV's or LABEL's pairs, every one expanded in the state before the instruction.
+    fn expand_pairs(
+        &mut self,
+        state: &StageState,
+        pairs: &[crate::instructions::KeyValuePair],
+    ) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|p| {
+                (
+                    self.expand_word(state, &p.key),
+                    self.expand_word(state, &p.value),
+                )
+            })
+            .collect()
+    }
+
     fn expand_word(&mut self, state: &StageState, word: &Word) -> String {
         self.expand(state, &word.value, word.span).0
     }
@@ -913,17 +930,7 @@ impl<'a> Builder<'a> {
         match &c.value {
             Command::Env(e) => {
                 let mut texts = Vec::new();
-                // Every pair expands in the state before the instruction.
-                let pairs: Vec<(String, String)> = e
-                    .pairs
-                    .iter()
-                    .map(|p| {
-                        (
-                            self.expand_word(state, &p.key),
-                            self.expand_word(state, &p.value),
-                        )
-                    })
-                    .collect();
+                let pairs = self.expand_pairs(state, &e.pairs);
                 for (k, v) in &pairs {
                     texts.push(format!("{k}={v}"));
                     set_pair(&mut state.state_env, k, v);
@@ -934,16 +941,7 @@ impl<'a> Builder<'a> {
             }
             Command::Label(l) => {
                 let mut texts = Vec::new();
-                let pairs: Vec<(String, String)> = l
-                    .pairs
-                    .iter()
-                    .map(|p| {
-                        (
-                            self.expand_word(state, &p.key),
-                            self.expand_word(state, &p.value),
-                        )
-                    })
-                    .collect();
+                let pairs = self.expand_pairs(state, &l.pairs);
                 for (k, v) in pairs {
                     texts.push(format!("{k}={v}"));
                     state.config.labels.insert(k, v);
